@@ -1,0 +1,49 @@
+"""``HelpDesk``: the core put together (settings, database, plugin host) for one process."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+from sqlalchemy.orm import Session
+
+from hdcore.config import Settings
+from hdcore.db import make_engine, make_session_factory
+from hdcore.host import PluginHost
+
+
+class HelpDesk:
+    """One per process: the engine, the session factory and the plugin host.
+
+    ``plugins`` adds plugin objects to those discovered through entry points (set
+    ``settings.discover_plugins`` False to use only the given ones, as tests do).
+    """
+
+    def __init__(self, settings: Settings | None = None, plugins: Iterable[object] = ()) -> None:
+        self.settings = settings or Settings.from_env()
+        self.host = PluginHost(plugins, discover=self.settings.discover_plugins)
+        self.engine = make_engine(self.settings.database_url)
+        self.sessions = make_session_factory(self.engine, host=self.host)
+
+    def session(self) -> Session:
+        """A new session (close it when done; services commit their own work)."""
+        return self.sessions()
+
+    @contextmanager
+    def session_scope(self) -> Iterator[Session]:
+        """A session closed at the end of the ``with`` block."""
+        session = self.sessions()
+        try:
+            yield session
+        finally:
+            session.close()
+
+    def create_schema(self) -> None:
+        """Create every table directly (tests and throw-away databases; else use migrations)."""
+        from hdcore.models import Base
+
+        Base.metadata.create_all(self.engine)
+
+    def dispose(self) -> None:
+        """Close the database connections."""
+        self.engine.dispose()

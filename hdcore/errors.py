@@ -1,0 +1,52 @@
+"""The errors the core raises; every interface maps them to its own answer (HTTP status, CLI exit)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+
+class HelpdeskError(Exception):
+    """Base of every error the core raises on purpose."""
+
+
+class ValidationFailed(HelpdeskError):
+    """Input was refused. ``errors`` maps each bad field (dotted path) to its reasons.
+
+    One exception names *every* bad field, so a form or an API client can show them all at once.
+    """
+
+    def __init__(self, errors: Mapping[str, list[str] | str]):
+        self.errors: dict[str, list[str]] = {
+            field: [str(m) for m in (msgs if isinstance(msgs, list | tuple) else [msgs])]
+            for field, msgs in errors.items()
+        }
+        summary = "; ".join(f"{f}: {', '.join(m)}" for f, m in self.errors.items())
+        super().__init__(f"invalid input: {summary}")
+
+
+class PermissionDenied(HelpdeskError):
+    """The acting user may not do this."""
+
+
+class NotFound(HelpdeskError):
+    """The object does not exist (or, for the caller, must look as if it did not)."""
+
+
+class Conflict(HelpdeskError):
+    """The write was based on a stale version of the object, or clashes with a unique value."""
+
+
+class TransitionRefused(HelpdeskError):
+    """The workflow does not allow this step now; ``reasons`` says why."""
+
+    def __init__(self, message: str, reasons: list[str] | None = None):
+        self.reasons = reasons or []
+        super().__init__(message + (": " + "; ".join(self.reasons) if self.reasons else ""))
+
+
+class CategoryDisabled(HelpdeskError):
+    """The request's service category is switched off by the administrator."""
+
+
+class PluginError(HelpdeskError):
+    """A plugin is broken; the message names the plugin and what is wrong."""

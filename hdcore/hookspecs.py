@@ -1,0 +1,124 @@
+"""The domain hooks a help-desk plugin can implement (all prefixed ``hd_``).
+
+Core code never calls these directly: it goes through :class:`hdcore.host.PluginHost`, which
+skips the *runtime* hooks of disabled plugins. *Structural* hooks (categories, schemas,
+workflows, vendor kinds, permissions) are asked of every registered plugin, because requests
+of a disabled category must stay readable and closable.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from marshmallow import Schema
+    from sqlalchemy.orm import Session
+
+    from hdcore.models import ServiceRequest
+    from hdcore.plugin_types import (
+        CategorySpec,
+        Permission,
+        RouteSuggestion,
+        SampleRequest,
+        VendorKind,
+    )
+    from hdcore.workflow import TaskTemplate, TransitionContext, WorkflowContribution
+
+PROJECT = "hdcore"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+# -- structural hooks: asked of every registered plugin -------------------------------------
+
+
+@hookspec
+def hd_categories() -> list[CategorySpec]:
+    """Return the service categories this plugin provides.
+
+    Called once at start-up. A category name must be unique across plugins; the host refuses to
+    start when two plugins claim the same one.
+    """
+
+
+@hookspec(firstresult=True)
+def hd_request_schema(category: str) -> type[Schema] | None:
+    """Return the marshmallow schema of ``category``'s own fields, or None if not yours.
+
+    The schema validates ``ServiceRequest.details`` on submission and edit, and drives the
+    portal form, the phone form, the API and the detail view: put ``label``, ``help``,
+    ``widget`` and ``choices`` in each field's ``metadata``. firstresult: the first non-None
+    answer wins.
+    """
+
+
+@hookspec
+def hd_workflow(category: str) -> WorkflowContribution | None:
+    """Return the states and transitions this plugin adds to ``category``'s workflow.
+
+    Called at start-up for every category; the host merges the core lifecycle with every
+    answer and validates the machine (reachability, exits, a closed state). Return None for a
+    category you do not extend.
+    """
+
+
+@hookspec
+def hd_vendor_kinds() -> list[VendorKind]:
+    """Return the kinds of outside vendor this plugin tracks (e.g. ``maintenance``)."""
+
+
+@hookspec
+def hd_permissions() -> list[Permission]:
+    """Return the named permissions this plugin checks, with the roles granted them by default.
+
+    A transition can require one by listing ``"perm:<name>"`` among its roles.
+    """
+
+
+@hookspec
+def hd_sample_requests(category: str) -> list[SampleRequest] | None:
+    """Return realistic example requests of ``category`` (demo data and contract tests).
+
+    Each sample's ``path`` lists transitions (with their data) that walk it forward.
+    """
+
+
+# -- runtime hooks: skipped for disabled plugins --------------------------------------------
+
+
+@hookspec
+def hd_check_transition(ctx: TransitionContext) -> list[str] | str | None:
+    """Veto a transition: return a reason (or several) why it may not be taken now, or None.
+
+    Called before a request changes state, after the transition's roles and fields were
+    checked. Every plugin is asked; any reason refuses the step and is shown to the user.
+    """
+
+
+@hookspec
+def hd_transition_tasks(ctx: TransitionContext) -> list[TaskTemplate] | None:
+    """Return tasks to create when ``ctx.transition`` is taken (in addition to its templates)."""
+
+
+@hookspec
+def hd_on_transition(ctx: TransitionContext) -> None:
+    """React to a transition inside its transaction (write your own rows, engage a vendor).
+
+    Called after the state changed and before the commit; raising aborts the whole step.
+    For side effects outside the database (mail, webhooks) use the signals instead.
+    """
+
+
+@hookspec(firstresult=True)
+def hd_suggest_route(session: Session, request: ServiceRequest) -> RouteSuggestion | None:
+    """Suggest the group or person a new request should go to, with the reason.
+
+    Called on submission for requests of your categories; firstresult.
+    """
+
+
+@hookspec
+def hd_detail_summary(category: str, details: dict[str, Any]) -> list[tuple[str, str]] | None:
+    """Return extra ``(label, value)`` lines summarising ``details`` (lists, computed totals)."""

@@ -1,0 +1,64 @@
+"""The values plugins hand to the core through hooks: categories, routes, vendor kinds, permissions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class CategorySpec:
+    """A service category a plugin provides.
+
+    ``name`` is the stable key stored on requests; ``label`` and ``description`` are shown to
+    people (lazy translated strings); ``plugin`` is filled in by the host.
+    """
+
+    name: str
+    label: str
+    description: str = ""
+    icon: str = "ticket"
+    default_priority: str = "normal"
+    plugin: str = ""
+
+
+@dataclass(frozen=True)
+class RouteSuggestion:
+    """Where a plugin suggests a new request should go, and why (shown on the request)."""
+
+    group: str | None = None
+    assignee: str | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class VendorKind:
+    """A kind of outside vendor a category tracks (``erp_vendor``, ``maintenance``, ...)."""
+
+    name: str
+    label: str
+    #: Whether the request's SLA clock pauses while this vendor has the work.
+    pauses_sla: bool = False
+    plugin: str = ""
+
+
+@dataclass(frozen=True)
+class Permission:
+    """A named right a plugin checks, granted by default to ``roles``."""
+
+    name: str
+    label: str
+    roles: frozenset[str] = frozenset()
+    plugin: str = ""
+
+
+@dataclass(frozen=True)
+class SampleRequest:
+    """A realistic request of a category, for demo data, documentation and contract tests."""
+
+    title: str
+    description: str
+    details: dict[str, Any] = field(default_factory=dict)
+    priority: str = "normal"
+    #: Transition names to walk after submission, each with the data it needs.
+    path: tuple[tuple[str, dict[str, Any]], ...] = ()

@@ -1,0 +1,93 @@
+"""The use cases: one function each, taking the session and the acting user.
+
+Every interface (web, API, CLI, mail, worker) goes through these; each writes its change and
+its history in one transaction and raises a :mod:`hdcore.errors` error otherwise.
+"""
+
+from hdcore.services.access import (
+    can_view,
+    can_work_task,
+    require_view,
+    visible_requests,
+    works_on,
+)
+from hdcore.services.assignment import assign
+from hdcore.services.base import get_request, get_task, host_of, service
+from hdcore.services.conversation import add_comment, escalate, rate
+from hdcore.services.directory import (
+    authenticate,
+    create_department,
+    create_group,
+    create_user,
+    set_password,
+)
+from hdcore.services.plugins import set_plugin_enabled
+from hdcore.services.requests import submit_request, update_request
+from hdcore.services.tasks import (
+    TASK_ACTIONS,
+    add_task,
+    cancel_task,
+    complete_task,
+    start_task,
+    transition_task,
+)
+from hdcore.services.vendors import (
+    create_vendor,
+    current_engagement,
+    engage_vendor,
+    find_vendor,
+    update_engagement,
+    vendors_of_kind,
+)
+from hdcore.services.workflow import (
+    available_transitions,
+    cancel,
+    close,
+    force_close,
+    reopen,
+    resolve,
+    transition,
+)
+
+__all__ = [
+    "TASK_ACTIONS",
+    "add_comment",
+    "add_task",
+    "assign",
+    "authenticate",
+    "available_transitions",
+    "can_view",
+    "can_work_task",
+    "cancel",
+    "cancel_task",
+    "close",
+    "complete_task",
+    "create_department",
+    "create_group",
+    "create_user",
+    "create_vendor",
+    "current_engagement",
+    "engage_vendor",
+    "escalate",
+    "find_vendor",
+    "force_close",
+    "get_request",
+    "get_task",
+    "host_of",
+    "rate",
+    "reopen",
+    "require_view",
+    "resolve",
+    "service",
+    "set_password",
+    "set_plugin_enabled",
+    "start_task",
+    "submit_request",
+    "transition",
+    "transition_task",
+    "update_engagement",
+    "update_request",
+    "vendors_of_kind",
+    "visible_requests",
+    "works_on",
+]

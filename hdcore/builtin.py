@@ -45,5 +45,7 @@ class CorePlugin(HelpdeskPlugin):
             and ctx.request.status == "closed"
             and ctx.actor.role not in SUPERVISORS
         ):
-            reasons.append(str(_("Only the help desk lead or a manager can reopen a closed request.")))
+            reasons.append(
+                str(_("Only the help desk lead or a manager can reopen a closed request."))
+            )
         return reasons

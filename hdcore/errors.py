@@ -1,4 +1,4 @@
-"""The errors the core raises; every interface maps them to its own answer (HTTP status, CLI exit)."""
+"""The errors the core raises; each interface maps them to its own answer (HTTP, CLI)."""
 
 from __future__ import annotations
 

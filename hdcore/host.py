@@ -10,8 +10,8 @@ the caller's session, so enabling or disabling takes effect at once in every pro
 from __future__ import annotations
 
 import importlib.metadata
-from dataclasses import replace
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import pluggy
@@ -112,7 +112,8 @@ class PluginHost:
         self._workflows: dict[str, Workflow] = {}
         for cat in self._categories:
             schema = self.pm.hook.hd_request_schema(category=cat)
-            if schema is not None and not (isinstance(schema, type) and issubclass(schema, Schema)):
+            valid = isinstance(schema, type) and issubclass(schema, Schema)
+            if schema is not None and not valid:
                 raise PluginError(
                     f"plugin {self._categories[cat].plugin!r}: hd_request_schema({cat!r}) must "
                     "return a marshmallow Schema class"
@@ -121,7 +122,9 @@ class PluginHost:
             self._workflows[cat] = build_workflow(cat, self._each("hd_workflow", category=cat))
 
         self._vendor_kinds = {
-            k.name: replace(k, plugin=p) for p, kinds in self._each("hd_vendor_kinds") for k in kinds
+            k.name: replace(k, plugin=p)
+            for p, kinds in self._each("hd_vendor_kinds")
+            for k in kinds
         }
         self._permissions: dict[str, Permission] = {}
         for plugin_name, perms in self._each("hd_permissions"):

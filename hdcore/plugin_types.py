@@ -1,4 +1,4 @@
-"""The values plugins hand to the core through hooks: categories, routes, vendor kinds, permissions."""
+"""Values plugins hand to the core through hooks: categories, routes, vendor kinds, rights."""
 
 from __future__ import annotations
 

@@ -24,7 +24,7 @@ class PluginState(Base):
 
 
 class Sequence(Base):
-    """A named counter (e.g. request numbers per year), bumped atomically in the writing transaction."""
+    """A named counter (request numbers per year), bumped in the writing transaction."""
 
     __tablename__ = "sequence"
 

@@ -1,4 +1,4 @@
-"""Outside vendors and their engagements on requests: who, their reference, promised vs actual times."""
+"""Outside vendors and their engagements on requests: reference, promised vs actual times."""
 
 from __future__ import annotations
 

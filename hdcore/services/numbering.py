@@ -1,4 +1,4 @@
-"""Request numbers like ``SR-2026-000123``: a counter per year, bumped in the writing transaction."""
+"""Request numbers like ``SR-2026-000123``: a counter per year, bumped in the transaction."""
 
 from __future__ import annotations
 

@@ -77,7 +77,9 @@ def transition(
             str(_("This service category is switched off; only closing steps are possible."))
         )
     if not may_take(actor, t, req, host.has_permission):
-        raise PermissionDenied(str(_("You may not take the step “%(step)s”.")) % {"step": str(t.label)})
+        raise PermissionDenied(
+            str(_("You may not take the step “%(step)s”.")) % {"step": str(t.label)}
+        )
     loaded: dict[str, Any] = {}
     if t.schema is not None:
         loaded, errors = load(t.schema, data)

@@ -60,5 +60,9 @@ class SampleRequest:
     description: str
     details: dict[str, Any] = field(default_factory=dict)
     priority: str = "normal"
-    #: Transition names to walk after submission, each with the data it needs.
+    #: Steps to walk after submission, in order: ``(transition name, data)``. The pseudo-step
+    #: ``"assign"`` calls the assign service with ``data`` (``{"assignee": username}`` and/or
+    #: ``{"group": name}``); the loader takes each step as someone allowed to take it.
     path: tuple[tuple[str, dict[str, Any]], ...] = ()
+    #: Who files it: ``"employee"`` (the requester themselves) or ``"phone"`` (the lead for them).
+    channel: str = "web"

@@ -39,6 +39,9 @@ class VendorKind:
     label: str
     #: Whether the request's SLA clock pauses while this vendor has the work.
     pauses_sla: bool = False
+    #: Example vendors of this kind (``name``, ``contact_name``, ``phone``, ``email``) for the
+    #: demo data and tests; the samples' steps refer to them by name.
+    samples: tuple[dict[str, str], ...] = ()
     plugin: str = ""
 
 
@@ -64,5 +67,5 @@ class SampleRequest:
     #: ``"assign"`` calls the assign service with ``data`` (``{"assignee": username}`` and/or
     #: ``{"group": name}``); the loader takes each step as someone allowed to take it.
     path: tuple[tuple[str, dict[str, Any]], ...] = ()
-    #: Who files it: ``"employee"`` (the requester themselves) or ``"phone"`` (the lead for them).
+    #: ``"web"`` (the requester files it) or ``"phone"`` (the lead enters it on their behalf).
     channel: str = "web"

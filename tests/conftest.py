@@ -8,15 +8,21 @@ server the test set-up starts (see ``tests/pg.py``).
 from __future__ import annotations
 
 import importlib.metadata
-from collections.abc import Iterator
+import os
+
+# Accounts are made by the hundred in tests; argon2's cheapest profile keeps that fast.
+# Set before hdcore is imported, since the hasher is built at import.
+os.environ.setdefault("HELPDESK_FAST_HASHING", "1")
+
+from collections.abc import Iterator  # noqa: E402
 from types import SimpleNamespace
 
-import pytest
-from sqlalchemy.orm import Session
+import pytest  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
 
-from hdcore import HelpDesk, Settings
-from hdcore import services as svc
-from hdcore.host import ENTRY_POINT_GROUP
+from hdcore import HelpDesk, Settings  # noqa: E402
+from hdcore import services as svc  # noqa: E402
+from hdcore.host import ENTRY_POINT_GROUP  # noqa: E402
 
 pytest_plugins = ["tests.pg"]
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from marshmallow import Schema
 from marshmallow import ValidationError as MarshmallowError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -51,6 +51,14 @@ def service(fn: Callable[P, R]) -> Callable[P, R]:
             if depth == 0:
                 session.rollback()
             raise Conflict(f"the change clashes with existing data: {exc.orig}") from exc
+        except OperationalError as exc:
+            if depth == 0:
+                session.rollback()
+            if "locked" in str(exc.orig):
+                # SQLite refuses to upgrade a read snapshot that another writer has since
+                # made stale: the same situation as a stale version, so the same answer.
+                raise Conflict("the data changed while you were working; reload and retry") from exc
+            raise
         except BaseException:
             if depth == 0:
                 session.rollback()

@@ -102,6 +102,15 @@ class User(Base):
         secondary=group_membership, back_populates="members"
     )
 
+    # The identity protocol session libraries expect (Flask-Login's among them), kept here
+    # so that every interface can sign this object in without wrapping it.
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        """The identifier stored in a signed-in session."""
+        return str(self.id)
+
     @property
     def role_enum(self) -> Role:
         """The role as the enum (the column holds its value)."""

@@ -1,0 +1,112 @@
+"""The employee portal over HTTP: sign in, file a request, follow it, reply, close, rate."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from hdcore import services as svc
+from tests.core.sample_plugin import LoanPlugin
+
+
+@pytest.fixture
+def plugins():
+    return [LoanPlugin()]
+
+
+def reload(session, obj):
+    """See what other connections committed: end this session's snapshot, then re-read."""
+    session.rollback()
+    session.refresh(obj)
+    return obj
+
+
+def errors_on(html: str) -> list[str]:
+    return re.findall(r'class="error">([^<]*)<', html)
+
+
+def test_sign_in_lands_on_my_requests(browser, people):
+    b = browser()
+    assert b.get("/").status_code == 302
+    resp = b.login("zhang.wei", "wrong")
+    assert resp.status_code == 200 and "Wrong user name or password" in resp.get_data(as_text=True)
+    resp = b.login("zhang.wei")
+    assert resp.location == "/"
+    assert b.get("/").location == "/portal/"
+    assert "My requests" in b.get("/portal/").get_data(as_text=True)
+
+
+def test_next_redirect_stays_on_the_site(browser, people):
+    b = browser()
+    resp = b.post("/login?next=https://evil.example/", {"username": "zhang.wei",
+                                                        "password": "demo"}, page="/login")
+    assert resp.location == "/"
+    b2 = browser()
+    resp = b2.post("/login?next=/portal/new", {"username": "zhang.wei", "password": "demo"},
+                   page="/login")
+    assert resp.location == "/portal/new"
+
+
+def test_post_without_csrf_token_is_refused(browser, people):
+    b = browser("zhang.wei")
+    resp = b.client.post("/portal/new/loan", data={"title": "x"})
+    assert resp.status_code == 400
+
+
+def test_form_shows_every_error_next_to_its_field_and_keeps_input(browser, people, session):
+    b = browser("zhang.wei")
+    resp = b.post("/portal/new/loan", {"title": "", "description": "keep me",
+                                       "details.item": "car"})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200
+    assert errors_on(html) == ["A short title is required.", "Must be one of: laptop, projector.",
+                               "Missing data for required field."]
+    assert "keep me" in html
+    assert session.scalars(svc.visible_requests(people.employee)).all() == []
+
+
+def test_file_follow_reply_close_and_rate(browser, people, session):
+    b = browser("zhang.wei")
+    resp = b.post("/portal/new/loan", {"title": "Laptop for Shanghai trip",
+                                       "details.item": "laptop", "details.days": "4"})
+    number = resp.location.rsplit("/", 1)[-1]
+    assert resp.location == f"/portal/r/{number}"
+    req = svc.get_request(session, number)
+    svc.assign(session, people.lead, req.id, assignee="li.na")
+    svc.add_comment(session, people.tech, req.id, "Secret: VIP", internal=True)
+    svc.transition(session, people.tech, req.id, "wait_requester", {"message": "Which day?"})
+
+    page = b.get(f"/portal/r/{number}").get_data(as_text=True)
+    assert "Which day?" in page and "Secret: VIP" not in page
+    b.post(f"/portal/r/{number}/reply", {"body": "Monday morning"}, page=f"/portal/r/{number}")
+    reload(session, req)
+    assert req.status == "in_progress"
+
+    svc.resolve(session, people.tech, req.id, "Laptop NB-7 is ready at the IT desk.")
+    page = b.get(f"/portal/r/{number}").get_data(as_text=True)
+    assert "IT says this is solved" in page and "Confirm and close" in page
+    b.post(f"/portal/r/{number}/step/close", {"version": str(req.version)},
+           page=f"/portal/r/{number}")
+    reload(session, req)
+    assert req.status == "closed"
+    b.post(f"/portal/r/{number}/rate", {"score": "5", "comment": "Fast"},
+           page=f"/portal/r/{number}")
+    reload(session, req)
+    assert req.rating == 5
+
+
+def test_someone_elses_request_is_not_found(browser, people, session):
+    req = svc.submit_request(session, people.employee, category="loan", title="Mine",
+                             details={"item": "laptop", "days": 1})
+    b = browser("liu.yang")
+    assert b.get(f"/portal/r/{req.number}").status_code == 404
+    assert b.client.post(f"/portal/r/{req.number}/reply",
+                         data={"body": "x", "csrf_token": "bad"}).status_code in (400, 404)
+
+
+def test_chinese_browser_gets_chinese_labels(browser, people):
+    b = browser("zhang.wei")
+    html = b.get("/portal/", headers={"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"}).get_data(
+        as_text=True)
+    assert 'lang="zh-CN"' in html

@@ -1,0 +1,99 @@
+"""The Flask application factory: the help desk's web UI for every role."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, make_response, redirect, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import CSRFProtect
+from werkzeug.wrappers import Response
+
+from hdcore import HelpDesk, Settings
+from web import auth, errors, formatting, i18n, navigation
+from web.context import close_session
+
+csrf = CSRFProtect()
+
+#: Where each role lands after signing in (the first endpoint that exists).
+ROLE_HOME = {
+    "employee": ("portal.index",),
+    "technician": ("desk.queue", "portal.index"),
+    "lead": ("dispatch.intake", "desk.queue", "portal.index"),
+    "manager": ("manage.overview", "desk.queue", "portal.index"),
+    "admin": ("admin.plugins", "desk.queue", "portal.index"),
+}
+
+
+def _secret_key(home: Path) -> str:
+    """``HELPDESK_SECRET_KEY``, or one made once and kept in the instance folder.
+
+    Kept on disk so that sessions survive restarts and every process on the host shares it.
+    """
+    if os.environ.get("HELPDESK_SECRET_KEY"):
+        return os.environ["HELPDESK_SECRET_KEY"]
+    path = home / "secret_key"
+    if not path.exists():
+        home.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def create_app(helpdesk: HelpDesk | None = None, config: dict[str, Any] | None = None) -> Flask:
+    """Build the web application around ``helpdesk`` (one from the environment if None)."""
+    hd = helpdesk or HelpDesk(Settings.from_env())
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=_secret_key(hd.settings.home),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,
+        MAX_CONTENT_LENGTH=25 * 1024 * 1024,
+        BABEL_DEFAULT_TIMEZONE="UTC",
+    )
+    app.config.update(config or {})
+    app.extensions["helpdesk"] = hd
+
+    csrf.init_app(app)
+    i18n.init_app(app)
+    auth.init_app(app)
+    errors.init_app(app)
+    formatting.init_app(app)
+    navigation.init_app(app)
+    app.teardown_appcontext(close_session)
+
+    from web.portal import bp as portal_bp
+
+    app.register_blueprint(portal_bp)
+
+    @app.route("/")
+    @login_required
+    def home() -> Response:
+        """Send each role to where its work is."""
+        for endpoint in ROLE_HOME.get(current_user.role, ("portal.index",)):
+            if endpoint in app.view_functions:
+                return redirect(url_for(endpoint))
+        return redirect(url_for("portal.index"))
+
+    @app.route("/language/<code>", methods=["POST"])
+    def set_language(code: str) -> Response:
+        """Remember the chosen language in this browser."""
+        target = auth.safe_next(request.form.get("next")) or url_for("home")
+        response = make_response(redirect(target))
+        if code in i18n.SUPPORTED:
+            response.set_cookie(i18n.LANG_COOKIE, code, max_age=365 * 86400, samesite="Lax",
+                                httponly=True)
+        return response
+
+    @app.route("/healthz")
+    def healthz() -> dict[str, str]:
+        """For load balancers: the process is up."""
+        return {"status": "ok"}
+
+    return app

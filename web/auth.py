@@ -1,0 +1,78 @@
+"""Signing in and out, and loading the signed-in user for each request."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager, current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+from wtforms import BooleanField, PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from hdcore import User
+from hdcore import services as svc
+from web.context import db
+
+bp = Blueprint("auth", __name__)
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = _l("Please sign in to continue.")
+login_manager.login_message_category = "info"
+
+
+class LoginForm(FlaskForm):
+    """User name and password."""
+
+    username = StringField(_l("User name"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
+    remember = BooleanField(_l("Keep me signed in"))
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """The active account with this id, or None (signed out)."""
+    user = db().get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.is_active else None
+
+
+def safe_next(target: str | None) -> str | None:
+    """``target`` if it is a path on this site, else None (no open redirects)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> str | Response:
+    """The sign-in page."""
+    if current_user.is_authenticated:
+        return redirect(url_for("home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = svc.authenticate(db(), form.username.data or "", form.password.data or "")
+        if user is not None:
+            login_user(user, remember=bool(form.remember.data))
+            return redirect(safe_next(request.args.get("next")) or url_for("home"))
+        flash(_l("Wrong user name or password."), "error")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout() -> Response:
+    """Sign out (a POST with the CSRF token, so no page can sign you out)."""
+    logout_user()
+    flash(_l("You are signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+def init_app(app: Flask) -> None:
+    """Bind Flask-Login and register the blueprint."""
+    login_manager.init_app(app)
+    app.register_blueprint(bp)

@@ -1,0 +1,32 @@
+"""Per-request access to the help desk: the HelpDesk, its plugin host and a database session."""
+
+from __future__ import annotations
+
+from flask import current_app, g
+from sqlalchemy.orm import Session
+
+from hdcore import HelpDesk, PluginHost
+
+
+def helpdesk() -> HelpDesk:
+    """The application's HelpDesk."""
+    return current_app.extensions["helpdesk"]
+
+
+def host() -> PluginHost:
+    """The application's plugin host."""
+    return helpdesk().host
+
+
+def db() -> Session:
+    """The request's database session, opened on first use and closed at teardown."""
+    if "hd_session" not in g:
+        g.hd_session = helpdesk().session()
+    return g.hd_session
+
+
+def close_session(exc: BaseException | None = None) -> None:
+    """Close the request's session (teardown); uncommitted work is rolled back."""
+    session = g.pop("hd_session", None)
+    if session is not None:
+        session.close()

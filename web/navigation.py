@@ -1,0 +1,55 @@
+"""The main menu: what each role sees, in the order of their work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, current_app, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    """One entry of the main menu."""
+
+    endpoint: str
+    label: str
+    roles: frozenset[str]
+    #: Blueprint or endpoint prefix that marks the entry active.
+    section: str
+
+
+STAFF = frozenset({"technician", "lead", "manager", "admin"})
+EVERYONE = frozenset({"employee"}) | STAFF
+
+MENU = (
+    MenuItem("portal.index", _l("My requests"), EVERYONE, "portal.index"),
+    MenuItem("portal.choose_category", _l("New request"), EVERYONE, "portal.new"),
+    MenuItem("desk.queue", _l("Work queue"), STAFF, "desk."),
+    MenuItem("dispatch.intake", _l("Dispatch"), frozenset({"lead", "manager", "admin"}),
+             "dispatch."),
+    MenuItem("manage.overview", _l("Management"), frozenset({"manager", "admin"}), "manage."),
+    MenuItem("admin.plugins", _l("Administration"), frozenset({"admin"}), "admin."),
+)
+
+
+def nav_items() -> list[dict[str, object]]:
+    """The menu entries for the signed-in user (only pages that exist)."""
+    if not current_user.is_authenticated:
+        return []
+    endpoint = request.endpoint or ""
+    items = []
+    for item in MENU:
+        if current_user.role not in item.roles or item.endpoint not in current_app.view_functions:
+            continue
+        active = endpoint.startswith(item.section) or (
+            item.section == "portal.new" and endpoint in ("portal.choose_category",
+                                                          "portal.new_request"))
+        items.append({"url": url_for(item.endpoint), "label": str(item.label), "active": active})
+    return items
+
+
+def init_app(app: Flask) -> None:
+    """Make ``nav_items()`` available to templates."""
+    app.jinja_env.globals["nav_items"] = nav_items

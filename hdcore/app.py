@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from hdcore.config import Settings
 from hdcore.db import make_engine, make_session_factory
 from hdcore.host import PluginHost
+from hdcore.services.attachments import install_cleanup
 
 
 class HelpDesk:
@@ -23,7 +24,8 @@ class HelpDesk:
         self.settings = settings or Settings.from_env()
         self.host = PluginHost(plugins, discover=self.settings.discover_plugins)
         self.engine = make_engine(self.settings.database_url)
-        self.sessions = make_session_factory(self.engine, host=self.host)
+        self.sessions = make_session_factory(self.engine, host=self.host, settings=self.settings)
+        install_cleanup(self.sessions)
 
     def session(self) -> Session:
         """A new session (close it when done; services commit their own work)."""

@@ -56,4 +56,6 @@ def install(factory: sessionmaker[Session]) -> None:
 
     @event.listens_for(factory, "after_soft_rollback")
     def _drop(session: Session, previous_transaction: Any) -> None:
+        if previous_transaction.parent is not None:
+            return  # a savepoint rolled back; the outer transaction may still commit
         session.info.pop(_PENDING, None)

@@ -1,5 +1,6 @@
 """The core's tables. Importing this package registers them all on ``Base.metadata``."""
 
+from hdcore.models.attachment import Attachment
 from hdcore.models.base import Base, JSONType, UTCDateTime, utcnow
 from hdcore.models.event import AppendOnlyError, Event
 from hdcore.models.org import (
@@ -27,6 +28,7 @@ __all__ = [
     "ROLE_LABELS",
     "SUPERVISORS",
     "AppendOnlyError",
+    "Attachment",
     "Base",
     "Channel",
     "Comment",

@@ -68,8 +68,10 @@ def create_app(helpdesk: HelpDesk | None = None, config: dict[str, Any] | None =
     navigation.init_app(app)
     app.teardown_appcontext(close_session)
 
+    from web.files import bp as files_bp
     from web.portal import bp as portal_bp
 
+    app.register_blueprint(files_bp)
     app.register_blueprint(portal_bp)
 
     @app.route("/")

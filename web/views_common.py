@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from hdcore import Comment, Event, ServiceRequest, Transition, User
 from hdcore import services as svc
+from hdcore.models import Attachment
 from web.context import host
 from web.schema_forms import FieldView, form_fields, parse_form
 
@@ -80,6 +81,15 @@ def transition_or_404(req: ServiceRequest, name: str) -> Transition:
     if t is None:
         abort(404)
     return t
+
+
+def visible_attachments(session: Session, req: ServiceRequest, *,
+                        internal: bool) -> list[Attachment]:
+    """The request's files a viewer may download, newest first."""
+    q = select(Attachment).where(Attachment.request_id == req.id)
+    if not internal:
+        q = q.where(Attachment.internal.is_(False))
+    return list(session.scalars(q.order_by(Attachment.id.desc())))
 
 
 def visible_comments(req: ServiceRequest, *, internal: bool) -> list[Comment]:

@@ -12,7 +12,7 @@ from hdcore.services.access import (
     works_on,
 )
 from hdcore.services.assignment import assign
-from hdcore.services.attachments import add_attachment, open_attachment
+from hdcore.services.attachments import Upload, add_attachment, open_attachment
 from hdcore.services.base import get_request, get_task, host_of, service
 from hdcore.services.conversation import add_comment, escalate, rate
 from hdcore.services.directory import (
@@ -52,6 +52,7 @@ from hdcore.services.workflow import (
 
 __all__ = [
     "TASK_ACTIONS",
+    "Upload",
     "add_attachment",
     "add_comment",
     "add_task",

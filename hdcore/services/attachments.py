@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import secrets
+from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any, BinaryIO
 
@@ -27,6 +28,16 @@ ALLOWED_EXTENSIONS = frozenset({
     "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "zip", "7z", "rar", "eml", "msg",
 })
 MAX_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file as an interface received it: its name, its content, its declared type."""
+
+    filename: str
+    stream: BinaryIO
+    content_type: str | None = None
+
 _NEW_FILES = "hd_new_files"
 
 

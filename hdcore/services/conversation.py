@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy.orm import Session
 
 from hdcore import signals
@@ -9,6 +11,7 @@ from hdcore.errors import Conflict, PermissionDenied, TransitionRefused, Validat
 from hdcore.i18n import _
 from hdcore.models import Comment, ServiceRequest, User, utcnow
 from hdcore.services.access import require_view, works_on
+from hdcore.services.attachments import Upload, add_attachment
 from hdcore.services.base import get_request, host_of, record, service
 from hdcore.workflow import StateKind
 
@@ -17,9 +20,10 @@ COMMENT_MAX = 20_000
 
 @service
 def add_comment(
-    session: Session, actor: User, request_id: int | str, body: str, *, internal: bool = False
+    session: Session, actor: User, request_id: int | str, body: str, *, internal: bool = False,
+    attachments: Sequence[Upload] = (),
 ) -> Comment:
-    """Add a public reply or (IT staff only) an internal note to a request.
+    """Add a public reply or (IT staff only) an internal note to a request, with files.
 
     A requester's reply to a request waiting for them puts it back to work.
     """
@@ -43,6 +47,9 @@ def add_comment(
             and req.first_response_at is None):
         req.first_response_at = now
     session.flush()
+    for upload in attachments:
+        add_attachment(session, actor, req.id, filename=upload.filename, stream=upload.stream,
+                       content_type=upload.content_type, internal=internal, comment=comment)
     record(session, req, actor, "comment", data={"comment_id": comment.id, "internal": internal},
            public=not internal)
     if (req.requester_id == actor.id and wf.kind(req.status) is StateKind.WAITING

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -11,6 +12,7 @@ from hdcore.errors import CategoryDisabled, NotFound, PermissionDenied, Validati
 from hdcore.i18n import _
 from hdcore.models import Channel, Priority, ServiceRequest, User, utcnow
 from hdcore.services.access import require_staff, require_view, works_on
+from hdcore.services.attachments import Upload, add_attachment
 from hdcore.services.base import (
     check_version,
     get_request,
@@ -53,8 +55,11 @@ def submit_request(
     details: dict[str, Any] | None = None,
     channel: str = Channel.WEB.value,
     requester: int | str | User | None = None,
+    attachments: Sequence[Upload] = (),
 ) -> ServiceRequest:
     """File a new request; a member of IT staff may file it on ``requester``'s behalf.
+
+    ``attachments`` are stored in the same transaction: a bad file refuses the whole request.
 
     Validates every field at once (title, priority, channel, the category's details) and
     raises one :class:`ValidationFailed` naming them all; a disabled category is refused with
@@ -113,6 +118,9 @@ def submit_request(
         "category": category, "channel": channel, "priority": priority,
         "on_behalf": on_behalf,
     })
+    for upload in attachments:
+        add_attachment(session, actor, req.id, filename=upload.filename, stream=upload.stream,
+                       content_type=upload.content_type)
     suggestion = host.suggest_route(session, req)
     if suggestion is not None:
         record(session, req, None, "route_suggested", data={

@@ -110,3 +110,42 @@ def test_chinese_browser_gets_chinese_labels(browser, people):
     html = b.get("/portal/", headers={"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"}).get_data(
         as_text=True)
     assert 'lang="zh-CN"' in html
+
+
+def test_attach_files_and_download_them_under_their_name(browser, people, session):
+    import io
+
+    b = browser("zhang.wei")
+    html = b.get("/portal/new/loan").get_data(as_text=True)
+    from tests.web.conftest import csrf_of
+
+    resp = b.client.post("/portal/new/loan", data={
+        "csrf_token": csrf_of(html), "title": "Screen flickers", "details.item": "laptop",
+        "details.days": "2", "files": [(io.BytesIO(b"shot"), "屏幕截图.png")],
+    }, content_type="multipart/form-data")
+    number = resp.location.rsplit("/", 1)[-1]
+    page = b.get(f"/portal/r/{number}").get_data(as_text=True)
+    assert "屏幕截图.png" in page
+    link = re.search(r'href="(/attachments/\d+)"', page).group(1)
+    with b.get(link) as download:
+        assert download.data == b"shot"
+        assert download.headers["X-Content-Type-Options"] == "nosniff"
+        assert "filename*=UTF-8''%E5%B1%8F" in download.headers["Content-Disposition"]
+        assert download.headers["Content-Disposition"].startswith("attachment")
+    assert browser("liu.yang").get(link).status_code == 404
+
+
+def test_refused_file_keeps_the_form_and_files_nothing(browser, people, session):
+    import io
+
+    from tests.web.conftest import csrf_of
+
+    b = browser("zhang.wei")
+    html = b.get("/portal/new/loan").get_data(as_text=True)
+    resp = b.client.post("/portal/new/loan", data={
+        "csrf_token": csrf_of(html), "title": "Tool", "details.item": "laptop",
+        "details.days": "2", "files": [(io.BytesIO(b"MZ"), "setup.exe")],
+    }, content_type="multipart/form-data")
+    assert resp.status_code == 200
+    assert "not accepted" in resp.get_data(as_text=True)
+    assert session.scalars(svc.visible_requests(people.employee)).all() == []

@@ -12,6 +12,7 @@ from hdcore import CategoryDisabled, HelpdeskError, ServiceRequest, ValidationFa
 from hdcore import services as svc
 from hdcore.workflow import StateKind
 from web.context import db, host
+from web.files import uploads
 from web.schema_forms import display_details, form_fields, parse_form
 from web.views_common import (
     load_visible,
@@ -20,6 +21,7 @@ from web.views_common import (
     step_forms,
     timeline,
     transition_or_404,
+    visible_attachments,
 )
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
@@ -91,7 +93,8 @@ def new_request(category: str) -> str | Response:
         try:
             req = svc.submit_request(db(), current_user, category=category,
                                      title=values["title"], description=values["description"],
-                                     priority=values["priority"], details=details, channel="web")
+                                     priority=values["priority"], details=details, channel="web",
+                                     attachments=uploads(request))
         except ValidationFailed as exc:
             errors = exc.errors
             flash(_("Please correct the marked fields."), "error")
@@ -118,6 +121,7 @@ def detail(number: str) -> str:
         "portal/detail.html", req=req, details=display_details(schema, req.details),
         summary=host().detail_summary(req.category, req.details),
         history=timeline(db(), req, internal=False), steps=step_forms(db(), req, steps),
+        attachments=visible_attachments(db(), req, internal=False),
         can_rate=(req.requester_id == current_user.id and req.rating is None
                   and req.status != "cancelled"
                   and kind in (StateKind.RESOLVED, StateKind.FINAL)),
@@ -136,7 +140,8 @@ def reply(number: str) -> Response:
     """Write to IT on the request."""
     req = load_visible(db(), current_user, number)
     try:
-        svc.add_comment(db(), current_user, req.id, request.form.get("body", ""))
+        svc.add_comment(db(), current_user, req.id, request.form.get("body", ""),
+                        attachments=uploads(request))
         flash(_("Your message was added."), "success")
     except ValidationFailed as exc:
         flash("; ".join(m for msgs in exc.errors.values() for m in msgs), "error")

@@ -37,6 +37,8 @@ if TYPE_CHECKING:
     from hdcore.models import ServiceRequest
 
 ENTRY_POINT_GROUP = "hdcore.plugins"
+#: Hooks declared by interface layers (web, CLI) rather than by the core.
+INTERFACE_HOOK_PREFIXES = ("hd_web_", "hd_cli_")
 CORE_PLUGIN = "core"
 
 
@@ -47,20 +49,20 @@ class EmptyDetails(Schema):
 class PluginHost:
     """Registers plugins and answers the core's questions through their hooks."""
 
-    def __init__(self, plugins: Iterable[object] = (), *, discover: bool = True) -> None:
+    def __init__(self, plugins: Iterable[object] = (), *, discover: bool = True,
+                 extra_hookspecs: Iterable[object] = ()) -> None:
         from hdcore.builtin import CorePlugin  # the essential plugin holding the core's defaults
 
         self.pm = pluggy.PluginManager(hookspecs.PROJECT)
         self.pm.add_hookspecs(hookspecs)
+        for module in extra_hookspecs:
+            self.pm.add_hookspecs(module)
         self._register(CorePlugin())
         if discover:
             self._discover()
         for plugin in plugins:
             self._register(plugin)
-        try:
-            self.pm.check_pending()
-        except pluggy.PluginValidationError as exc:
-            raise PluginError(f"plugin {exc.plugin!r}: {exc}") from exc
+        self._check_pending()
         self._subset_cache: dict[frozenset[str], dict[str, Any]] = {}
         self._collect()
 
@@ -76,6 +78,40 @@ class PluginHost:
             raise PluginError(f"plugin {name!r}: {exc}") from exc
         if isinstance(plugin, HelpdeskPlugin) and plugin.translations_dir:
             i18n.add_translation_dir(plugin.translations_dir)
+
+    def _check_pending(self) -> None:
+        """Refuse implementations of hooks nobody declared (a typo would silently do nothing).
+
+        Hooks of the interfaces (``hd_web_*``, ``hd_cli_*``) are declared by the web layer, which
+        a worker or a script may not load; they are checked when it adds its specs.
+        """
+        for name in list(self.pm.hook.__dict__):
+            if name.startswith("_") or name.startswith(INTERFACE_HOOK_PREFIXES):
+                continue
+            caller = getattr(self.pm.hook, name)
+            if not caller.has_spec():
+                for impl in caller.get_hookimpls():
+                    if not impl.optionalhook:
+                        raise PluginError(
+                            f"plugin {impl.plugin_name!r}: unknown hook {name!r} (no such hook "
+                            "is declared; check the spelling)"
+                        )
+
+    def add_hookspecs(self, module: object) -> None:
+        """Declare more hooks (the web layer's); implementations are checked against them."""
+        try:
+            self.pm.add_hookspecs(module)
+        except pluggy.PluginValidationError as exc:
+            raise PluginError(f"plugin {exc.plugin!r}: {exc}") from exc
+        self._subset_cache.clear()
+
+    def call_runtime(self, session: Session, hook: str, **kwargs: Any) -> list[Any]:
+        """Call ``hook`` on the enabled plugins (interfaces' hooks included)."""
+        return self._hook(session, hook)(**kwargs)
+
+    def call_all(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Call ``hook`` on every plugin, enabled or not: ``(plugin name, answer)`` pairs."""
+        return self._each(hook, **kwargs)
 
     def _discover(self) -> None:
         for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):

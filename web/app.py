@@ -13,7 +13,7 @@ from flask_wtf import CSRFProtect
 from werkzeug.wrappers import Response
 
 from hdcore import HelpDesk, Settings
-from web import auth, errors, formatting, i18n, navigation
+from web import auth, errors, formatting, i18n, navigation, plugins
 from web.context import close_session
 
 csrf = CSRFProtect()
@@ -67,6 +67,7 @@ def create_app(helpdesk: HelpDesk | None = None, config: dict[str, Any] | None =
     formatting.init_app(app)
     navigation.init_app(app)
     app.teardown_appcontext(close_session)
+    plugins.init_app(app)
 
     from web.files import bp as files_bp
     from web.portal import bp as portal_bp

@@ -8,6 +8,8 @@ from flask import Flask, current_app, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from web.plugins import menu_items as plugin_menu_items
+
 
 @dataclass(frozen=True)
 class MenuItem:
@@ -47,6 +49,10 @@ def nav_items() -> list[dict[str, object]]:
             item.section == "portal.new" and endpoint in ("portal.choose_category",
                                                           "portal.new_request"))
         items.append({"url": url_for(item.endpoint), "label": str(item.label), "active": active})
+    for extra in plugin_menu_items():
+        if current_user.role in extra.roles and extra.endpoint in current_app.view_functions:
+            items.append({"url": url_for(extra.endpoint), "label": str(extra.label),
+                          "active": endpoint == extra.endpoint})
     return items
 
 

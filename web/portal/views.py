@@ -13,6 +13,7 @@ from hdcore import services as svc
 from hdcore.workflow import StateKind
 from web.context import db, host
 from web.files import uploads
+from web.plugins import request_panels
 from web.schema_forms import display_details, form_fields, parse_form
 from web.views_common import (
     load_visible,
@@ -122,6 +123,7 @@ def detail(number: str) -> str:
         summary=host().detail_summary(req.category, req.details),
         history=timeline(db(), req, internal=False), steps=step_forms(db(), req, steps),
         attachments=visible_attachments(db(), req, internal=False),
+        panels=request_panels(req, current_user),
         can_rate=(req.requester_id == current_user.id and req.rating is None
                   and req.status != "cancelled"
                   and kind in (StateKind.RESOLVED, StateKind.FINAL)),

@@ -89,6 +89,10 @@ class ServiceRequest(Base):
     resolved_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
 
+    #: When IT must first answer and resolve by (set by the SLA policy; None without one).
+    response_due_at: Mapped[datetime | None] = mapped_column(index=True)
+    resolve_due_at: Mapped[datetime | None] = mapped_column(index=True)
+
     escalation_level: Mapped[int] = mapped_column(default=0)
     escalated_at: Mapped[datetime | None]
 

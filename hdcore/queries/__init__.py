@@ -1,0 +1,1 @@
+"""Read-only queries the interfaces share (work queues, workload, lists); no writes here."""

@@ -193,6 +193,12 @@ class PluginHost:
             n for n in rows if self.pm.has_plugin(n) and not self._is_essential(n)
         )
 
+    def plugin_settings(self, session: Session, name: str) -> dict[str, Any]:
+        """The plugin's settings: its defaults overlaid with what the administrator saved."""
+        plugin = self.plugin(name)
+        state = session.get(PluginState, name)
+        return {**plugin.default_settings, **(state.settings if state else {})}
+
     def _is_essential(self, name: str) -> bool:
         p = self.pm.get_plugin(name)
         return bool(getattr(p, "essential", False))

@@ -13,7 +13,7 @@ from hdcore.services.access import (
 )
 from hdcore.services.assignment import assign
 from hdcore.services.attachments import Upload, add_attachment, open_attachment
-from hdcore.services.base import get_request, get_task, host_of, service
+from hdcore.services.base import company_timezone, get_request, get_task, host_of, service
 from hdcore.services.conversation import add_comment, escalate, rate
 from hdcore.services.directory import (
     authenticate,
@@ -64,6 +64,7 @@ __all__ = [
     "cancel",
     "cancel_task",
     "close",
+    "company_timezone",
     "complete_task",
     "create_department",
     "create_group",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from zoneinfo import ZoneInfo
 
 from marshmallow import Schema
 from marshmallow import ValidationError as MarshmallowError
@@ -75,6 +76,15 @@ def host_of(session: Session) -> PluginHost:
         return session.info["host"]
     except KeyError:
         raise RuntimeError("session was not made by HelpDesk.session()") from None
+
+
+def company_timezone(session: Session) -> ZoneInfo:
+    """The help desk's time zone (``HELPDESK_TIMEZONE``, default Asia/Shanghai).
+
+    Use it to read dates and times people type without a zone.
+    """
+    settings = session.info.get("settings")
+    return ZoneInfo(getattr(settings, "timezone", None) or "Asia/Shanghai")
 
 
 def flatten_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:

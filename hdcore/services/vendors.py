@@ -73,9 +73,13 @@ def engage_vendor(
     reference: str | None = None,
     promised_response_at: datetime | None = None,
     promised_completion_at: datetime | None = None,
+    engaged_at: datetime | None = None,
     details: dict[str, Any] | None = None,
 ) -> VendorEngagement:
-    """Hand (part of) a request to a vendor, recording their reference and promised times."""
+    """Hand (part of) a request to a vendor, recording their reference and promised times.
+
+    ``engaged_at`` is when the vendor was contacted, if earlier than now (logged afterwards).
+    """
     req = request_id if isinstance(request_id, ServiceRequest) else get_request(session, request_id)
     require_view(actor, req)
     require_staff(actor)
@@ -83,7 +87,8 @@ def engage_vendor(
     if kind not in {k.name for k in host_of(session).vendor_kinds()}:
         raise ValidationFailed({"kind": [str(_("Unknown vendor kind."))]})
     eng = VendorEngagement(
-        request=req, vendor=v, kind=kind, reference=reference or None, engaged_at=utcnow(),
+        request=req, vendor=v, kind=kind, reference=reference or None,
+        engaged_at=engaged_at or utcnow(),
         promised_response_at=promised_response_at,
         promised_completion_at=promised_completion_at, details=dict(details or {}),
     )
@@ -112,14 +117,19 @@ _UPDATABLE = ("reference", "promised_response_at", "responded_at", "promised_com
 
 
 @service
-def update_engagement(session: Session, actor: User, engagement_id: int,
+def update_engagement(session: Session, actor: User | None, engagement_id: int,
                       details: dict[str, Any] | None = None, **changes: Any) -> VendorEngagement:
-    """Record the vendor's progress: their reference, when they responded and finished."""
+    """Record the vendor's progress: their reference, when they responded and finished.
+
+    ``actor`` None is the system, for plugins that close an engagement as a consequence of a
+    step someone else took (a requester cancelling, say) inside that step's transaction.
+    """
     eng = session.get(VendorEngagement, engagement_id)
     if eng is None:
         raise NotFound(f"no vendor engagement {engagement_id}")
-    require_view(actor, eng.request)
-    require_staff(actor)
+    if actor is not None:
+        require_view(actor, eng.request)
+        require_staff(actor)
     bad = set(changes) - set(_UPDATABLE)
     if bad:
         raise ValidationFailed({f: [str(_("This field cannot be changed."))] for f in bad})

@@ -1,0 +1,103 @@
+"""Summary lines of a purchase for the request's page: totals, approval, quote, order, delivery."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from hdcore import lazy_gettext as _
+from plugins.procurement.money import (
+    estimated_total,
+    format_cny,
+    needs_reapproval,
+    overrun_percent,
+    to_amount,
+)
+from plugins.procurement.schemas import PROBLEM_TYPE_LABELS
+from plugins.procurement.validators import COMPANY_TZ
+
+Line = tuple[str, str]
+
+
+def summary(details: dict[str, Any]) -> list[Line]:
+    """The lines, in the order the purchase goes; facts not known yet are left out."""
+    items = details.get("items")
+    items = items if isinstance(items, list) else []
+    units = sum(i.get("quantity", 0) for i in items
+                if isinstance(i, dict) and isinstance(i.get("quantity"), int))
+    lines: list[Line] = [(
+        _("Estimated total"),
+        str(_("%(total)s; lines: %(lines)d, units: %(units)d")) % {
+            "total": format_cny(estimated_total(items)), "lines": len(items), "units": units},
+    )]
+    approval = details.get("approval")
+    if isinstance(approval, dict):
+        lines.extend(_approval(approval))
+    purchase = details.get("purchase")
+    if isinstance(purchase, dict):
+        lines.extend(_purchase(purchase, approval if isinstance(approval, dict) else {}))
+    return lines
+
+
+def _approval(a: dict[str, Any]) -> list[Line]:
+    amount = to_amount(a.get("amount"))
+    money = format_cny(amount) if amount is not None else "-"
+    status = a.get("status")
+    if status == "approved":
+        text = str(_("Approved by %(name)s for %(amount)s")) % {
+            "name": a.get("by_name", ""), "amount": money}
+    elif status == "rejected":
+        text = str(_("Rejected by %(name)s: %(reason)s")) % {
+            "name": a.get("by_name", ""), "reason": a.get("reason", "")}
+    else:
+        text = str(_("Awaiting approval of %(amount)s")) % {"amount": money}
+    return [(_("Approval"), text)]
+
+
+def _purchase(p: dict[str, Any], approval: dict[str, Any]) -> list[Line]:
+    lines: list[Line] = []
+    if p.get("supplier"):
+        lines.append((_("Supplier"), str(p["supplier"])))
+    quoted = to_amount(p.get("quoted_amount"))
+    if quoted is not None:
+        lines.append((_("Quote"), str(_("%(ref)s: %(amount)s, delivery promised by %(day)s")) % {
+            "ref": p.get("quote_reference", ""), "amount": format_cny(quoted),
+            "day": p.get("promised_delivery", "")}))
+        approved = to_amount(approval.get("amount"))
+        pct = overrun_percent(quoted, approved) if approved is not None else None
+        if approval.get("status") == "approved" and approved is not None and pct is not None:
+            text = str(_("%(pct)s%% against the approved amount")) % {
+                "pct": f"{pct:+}"}
+            if needs_reapproval(quoted, approved):
+                text += str(_("; needs approval again"))
+            lines.append((_("Quote against approval"), text))
+    if p.get("po_number"):
+        lines.append((_("Purchase order"), str(_(
+            "%(po)s of %(ordered)s, delivery expected %(expected)s")) % {
+            "po": p["po_number"], "ordered": p.get("ordered_at", ""),
+            "expected": p.get("expected_delivery", "")}))
+    if p.get("delivered_on"):
+        text = str(_("%(day)s, delivery note %(note)s")) % {
+            "day": p["delivered_on"], "note": p.get("delivery_note", "")}
+        late = p.get("late_days") or 0
+        text += (str(_("; %(n)d day(s) late")) % {"n": late} if late
+                 else str(_("; on time")))
+        lines.append((_("Delivered"), text))
+    problems = p.get("problems") or []
+    if problems and isinstance(problems[-1], dict):
+        last = problems[-1]
+        label = PROBLEM_TYPE_LABELS.get(last.get("type", ""), _("Other problem"))
+        lines.append((_("Delivery problem"), f"{label}: {last.get('description', '')}"))
+    received = p.get("received")
+    if isinstance(received, dict):
+        lines.append((_("Receipt confirmed"), str(_("by %(name)s on %(day)s")) % {
+            "name": received.get("by_name", ""), "day": _local_day(received.get("at"))}))
+    return lines
+
+
+def _local_day(stamp: Any) -> str:
+    """The company's calendar day of a stored UTC time stamp."""
+    try:
+        return datetime.fromisoformat(stamp).astimezone(COMPANY_TZ).date().isoformat()
+    except (TypeError, ValueError):
+        return ""

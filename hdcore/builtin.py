@@ -6,7 +6,8 @@ from hdcore.hookspecs import hookimpl
 from hdcore.i18n import _
 from hdcore.plugin import HelpdeskPlugin
 from hdcore.plugin_types import Permission
-from hdcore.workflow import SUPERVISORS, TransitionContext, WorkflowContribution
+from hdcore.services.base import host_of
+from hdcore.workflow import SUPERVISORS, StateKind, TransitionContext, WorkflowContribution
 from hdcore.workflow.lifecycle import CORE_WORKFLOW
 
 
@@ -38,7 +39,9 @@ class CorePlugin(HelpdeskPlugin):
         """Keep open tasks from being forgotten and closed requests closed for requesters."""
         reasons: list[str] = []
         name = ctx.transition.name
-        if name in ("resolve", "close") and any(t.is_open for t in ctx.request.tasks):
+        wf = host_of(ctx.session).workflow(ctx.request.category)
+        finishing = wf.kind(ctx.transition.target) is StateKind.RESOLVED or name == "close"
+        if finishing and any(t.is_open for t in ctx.request.tasks):
             reasons.append(str(_("All tasks must be completed or cancelled first.")))
         if (
             name == "reopen"

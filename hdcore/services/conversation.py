@@ -13,6 +13,7 @@ from hdcore.models import Comment, ServiceRequest, User, utcnow
 from hdcore.services.access import require_view, works_on
 from hdcore.services.attachments import Upload, add_attachment
 from hdcore.services.base import get_request, host_of, record, service
+from hdcore.services.workflow import target_of
 from hdcore.workflow import StateKind
 
 COMMENT_MAX = 20_000
@@ -55,7 +56,7 @@ def add_comment(
     if (req.requester_id == actor.id and wf.kind(req.status) is StateKind.WAITING
             and req.status == "waiting_requester" and "resume" in wf.transitions):
         old = req.status
-        req.status = wf.transitions["resume"].target
+        req.status = target_of(session, req, wf.transitions["resume"])
         record(session, req, actor, "transition", {"status": [old, req.status]},
                {"transition": "resume", "automatic": True})
         signals.emit(session, signals.request_status_changed, "add_comment", request_id=req.id,

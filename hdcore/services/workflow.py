@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hdcore import signals
 from hdcore.errors import CategoryDisabled, PermissionDenied, TransitionRefused, ValidationFailed
 from hdcore.i18n import _
-from hdcore.models import Comment, ServiceRequest, TaskStatus, User, utcnow
+from hdcore.models import Comment, Event, ServiceRequest, TaskStatus, User, utcnow
 from hdcore.services.access import may_take, require_view
 from hdcore.services.base import (
     check_version,
@@ -38,6 +39,7 @@ def available_transitions(session: Session, actor: User,
     return [
         t for t in wf.outgoing(request.status)
         if "via" not in t.meta
+        and t.applies_to(request.details)
         and (enabled or t.origin == CORE_PLUGIN)
         and may_take(actor, t, request, host.has_permission)
     ]
@@ -67,6 +69,10 @@ def transition(
     t = wf.transition(name)
     if t is None or "via" in t.meta:
         raise TransitionRefused(str(_("Unknown step %(name)s.")) % {"name": name})
+    if not t.applies_to(req.details):
+        raise TransitionRefused(
+            str(_("“%(step)s” is not a step for this kind of request.")) % {"step": str(t.label)}
+        )
     if req.status not in t.sources:
         raise TransitionRefused(
             str(_("“%(step)s” is not possible while the request is “%(state)s”."))
@@ -93,7 +99,7 @@ def transition(
         raise TransitionRefused(str(_("The step cannot be taken")), [str(r) for r in reasons])
 
     old = req.status
-    _apply(session, ctx, wf.kind(t.target))
+    _apply(session, ctx, wf.kind(target_of(session, req, t)))
     templates = [*t.tasks, *host.transition_tasks(ctx)]
     if templates:
         create_tasks_from_templates(session, actor, req, templates)
@@ -109,10 +115,34 @@ def transition(
     return req
 
 
+def target_of(session: Session, req: ServiceRequest, t: Transition) -> str:
+    """Where ``t`` leads from the request's current state.
+
+    A transition marked ``meta={"returns": "previous"}`` goes back to the state the request was
+    in before it entered the current one, when that state is still a working state; else to
+    its declared target.
+    """
+    if t.meta.get("returns") != "previous":
+        return t.target
+    wf = host_of(session).workflow(req.category)
+    entered = session.scalars(
+        select(Event).where(Event.request_id == req.id, Event.kind == "transition")
+        .order_by(Event.id.desc())
+    )
+    for ev in entered:
+        old_new = ev.changes.get("status")
+        if old_new and old_new[1] == req.status:
+            prev = old_new[0]
+            if prev in wf.states and wf.kind(prev) is StateKind.ACTIVE:
+                return prev
+            break
+    return t.target
+
+
 def _apply(session: Session, ctx: TransitionContext, target_kind: StateKind) -> None:
     req, t, actor, data = ctx.request, ctx.transition, ctx.actor, ctx.data
     now = utcnow()
-    req.status = t.target
+    req.status = target_of(session, req, t)
     req.updated_at = now
     if actor.is_staff and req.first_response_at is None and req.requester_id != actor.id:
         req.first_response_at = now

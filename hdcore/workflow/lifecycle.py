@@ -82,6 +82,9 @@ TRANSITIONS = (
     Transition(
         "resume", _("Resume work"), ("waiting_requester",), "in_progress",
         roles=_WORKERS | {REQUESTER}, style="secondary",
+        # back to the state the request was waiting from (a plugin's step, say), not always
+        # to "in progress": the target above is the fallback
+        meta={"returns": "previous"},
     ),
     Transition(
         "resolve", _("Resolve"), ("@active",), "resolved", roles=_WORKERS, schema=ResolveSchema,

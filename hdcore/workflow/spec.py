@@ -89,8 +89,16 @@ class Transition:
     #: How the interfaces present it: ``primary``, ``secondary`` or ``danger``.
     style: str = "primary"
     origin: str = ""
-    #: Extra metadata for the interfaces (icons, confirmation text, ...).
+    #: Extra metadata. ``{"details": {"kind": ["a", "b"]}}`` limits the step to requests whose
+    #: details have one of those values (one machine serving several kinds of request);
+    #: ``{"returns": "previous"}`` sends it back to the state it came from; others are for the
+    #: interfaces (icons, confirmation text, ...).
     meta: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+    def applies_to(self, details: dict[str, Any]) -> bool:
+        """Whether the step belongs to a request with these details (see ``meta["details"]``)."""
+        wanted = self.meta.get("details") or {}
+        return all(details.get(key) in values for key, values in wanted.items())
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ def test_chinese_file_name_is_kept_and_storage_name_generated(session, people, r
                              stream=io.BytesIO(b"\x89PNG data"))
     assert att.filename == "错误截图.png"
     assert att.content_type == "image/png" and att.size == 9
-    found, path = svc.open_attachment(session, people.tech, att.id)
+    _found, path = svc.open_attachment(session, people.tech, att.id)
     assert path.read_bytes() == b"\x89PNG data"
     assert path.name == att.stored_name and "错误" not in str(path)
 

@@ -115,7 +115,7 @@ def test_waiting_for_requester_resumes_on_reply(session, people):
     public = session.scalars(select(Comment.body).where(Comment.request_id == req.id)).all()
     assert public == ["Which day do you leave?"]
     svc.add_comment(session, people.employee, req.id, "Monday")
-    assert req.status == "in_progress"
+    assert req.status == "assigned"  # back where it was waiting from
 
 
 def test_reopen_by_requester_and_closed_only_by_supervisor(session, people):
@@ -219,3 +219,18 @@ def test_lookup_by_number(session, people):
     with pytest.raises(NotFound):
         svc.get_request(session, "SR-1999-000001")
     assert session.scalar(select(func.count()).select_from(ServiceRequest)) == 1
+
+
+def test_reply_resumes_the_step_the_request_was_waiting_from(session, people):
+    req = file_loan(session, people)
+    svc.assign(session, people.lead, req.id, assignee="li.na")
+    svc.transition(session, people.tech, req.id, "start")
+    svc.transition(session, people.tech, req.id, "wait_requester", {"message": "When?"})
+    svc.add_comment(session, people.employee, req.id, "Tomorrow")
+    assert req.status == "in_progress"
+    # from "assigned" (also active) the reply returns to "assigned", not to "in progress"
+    other = file_loan(session, people)
+    svc.assign(session, people.lead, other.id, assignee="li.na")
+    svc.transition(session, people.tech, other.id, "wait_requester", {"message": "Which?"})
+    svc.transition(session, people.employee, other.id, "resume")
+    assert other.status == "assigned"

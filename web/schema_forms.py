@@ -4,7 +4,9 @@
 for the template macro ``render_field``; :func:`parse_form` turns the posted form back into
 the dict the schema validates. Field metadata keys: ``label``, ``help``, ``widget``
 (text, textarea, select, number, date, datetime, email, checkbox, rows, vendor),
-``choices`` (value, label) pairs, ``vendor_kind`` for vendor selects.
+``choices`` (value, label) pairs, ``vendor_kind`` for vendor selects, ``show_when``
+(``{"other_field": [values]}``: the input is shown only while the other field has one of
+those values; without JavaScript every input shows and the schema still decides).
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ class FieldView:
     columns: list[FieldView] = field(default_factory=list)
     rows: list[dict[str, Any]] = field(default_factory=list)
     row_errors: dict[int, dict[str, list[str]]] = field(default_factory=dict)
+    #: Show only when other fields (same form) have one of these values: ``{"kind": [..]}``.
+    show_when: dict[str, list[str]] = field(default_factory=dict)
 
 
 def _widget(f: fields.Field) -> str:
@@ -94,6 +98,8 @@ def form_fields(
             help=str(f.metadata.get("help", "")), widget=widget, required=f.required,
             value=_display(values.get(name, "")),
             errors=list(errors.get(key, [])), choices=_choices(session, f, widget),
+            show_when={k: [str(v) for v in vals]
+                       for k, vals in (f.metadata.get("show_when") or {}).items()},
         )
         if widget == "rows" and isinstance(f, fields.List) and isinstance(f.inner,
                                                                           fields.Nested):

@@ -29,3 +29,24 @@ document.addEventListener("click", (event) => {
     else row.querySelectorAll("input, select, textarea").forEach((i) => { i.value = ""; });
   }
 });
+
+// Inputs that only apply to some kinds of request ("show_when" in the category schema):
+// hide them while the controlling field has another value. Hidden inputs stay in the form;
+// the server ignores what does not apply.
+function applyShowWhen(form) {
+  form.querySelectorAll("[data-show-when]").forEach((box) => {
+    const rules = JSON.parse(box.dataset.showWhen);
+    const prefix = box.dataset.prefix || "";
+    const visible = Object.entries(rules).every(([name, values]) => {
+      const control = form.querySelector(`[name="${prefix}${name}"]`);
+      return !control || values.includes(control.value);
+    });
+    box.hidden = !visible;
+  });
+}
+
+document.querySelectorAll("form").forEach((form) => {
+  if (!form.querySelector("[data-show-when]")) return;
+  applyShowWhen(form);
+  form.addEventListener("change", () => applyShowWhen(form));
+});

@@ -69,11 +69,13 @@ def create_app(helpdesk: HelpDesk | None = None, config: dict[str, Any] | None =
     app.teardown_appcontext(close_session)
     plugins.init_app(app)
 
+    from web.desk import bp as desk_bp
     from web.files import bp as files_bp
     from web.portal import bp as portal_bp
 
     app.register_blueprint(files_bp)
     app.register_blueprint(portal_bp)
+    app.register_blueprint(desk_bp)
 
     @app.route("/")
     @login_required

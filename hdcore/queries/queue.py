@@ -1,0 +1,342 @@
+"""The work queue: the requests and tasks a member of IT staff works on, in one sortable list.
+
+Requests and tasks are read as one ``UNION ALL`` of uniform rows (kind, number, title, state
+kind, due time, ...), so filtering, sorting and paging happen in the database on both SQLite
+and PostgreSQL, however long the queue grows. A task carries its request's number, category,
+priority and escalation level, so it sorts and filters with the work it belongs to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.orm import Session, selectinload
+
+from hdcore.models import Priority, ServiceRequest, Task, TaskStatus, User, utcnow
+from hdcore.services.access import group_ids
+from hdcore.services.base import host_of
+from hdcore.workflow import SUPERVISORS, StateKind
+
+#: The lists a person can look at: their own work, their groups' work, everything open.
+SCOPES = ("mine", "groups", "all")
+#: The columns the queue sorts by, and the direction each starts in.
+SORTS = {"due": "asc", "priority": "desc", "number": "desc", "status": "asc", "updated": "desc"}
+#: Choices of the due-time filter.
+DUE_FILTERS = ("overdue", "today", "later", "none")
+#: State kinds in which the clock runs against IT; only these can be overdue. Waiting states
+#: pause the SLA clock, and a resolved request waits for its requester, not for IT.
+CLOCK_KINDS = (StateKind.NEW.value, StateKind.ACTIVE.value)
+
+_KIND_RANK = {k.value: i for i, k in enumerate(StateKind)}
+_PRIORITY_RANK = {p.value: i for i, p in enumerate(Priority)}
+_TASK_KIND = {
+    TaskStatus.OPEN.value: StateKind.NEW.value,
+    TaskStatus.IN_PROGRESS.value: StateKind.ACTIVE.value,
+    TaskStatus.DONE.value: StateKind.FINAL.value,
+    TaskStatus.CANCELLED.value: StateKind.FINAL.value,
+}
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What to show.
+
+    ``status`` is ``open`` (everything not closed), ``all``, a state kind written ``@active``
+    (tasks: open counts as ``@new``, in progress as ``@active``, done and cancelled as
+    ``@final``) or one status name (matched against requests' and tasks' statuses alike).
+    ``due`` is one of :data:`DUE_FILTERS` or empty; ``text`` matches number or title.
+    """
+
+    status: str = "open"
+    category: str = ""
+    priority: str = ""
+    due: str = ""
+    text: str = ""
+
+
+@dataclass
+class QueueItem:
+    """One row of the queue: a request, or a task with the request it belongs to."""
+
+    kind: str
+    request: ServiceRequest
+    task: Task | None
+    state_kind: str
+    due_at: datetime | None
+    #: Which clock ``due_at`` is: ``response`` (first answer), ``resolve`` or ``task``.
+    due_kind: str | None
+    overdue: bool
+
+    @property
+    def title(self) -> str:
+        """The task's title, or the request's."""
+        return self.task.title if self.task is not None else self.request.title
+
+    @property
+    def status(self) -> str:
+        """The task's status, or the request's."""
+        return self.task.status if self.task is not None else self.request.status
+
+    @property
+    def assignee(self) -> User | None:
+        """Who the row is assigned to."""
+        return self.task.assignee if self.task is not None else self.request.assignee
+
+    @property
+    def group(self) -> Any:
+        """The IT group the row is assigned to."""
+        return self.task.group if self.task is not None else self.request.group
+
+    @property
+    def blocked(self) -> bool:
+        """A task that waits for other open tasks."""
+        return self.task is not None and self.task.is_open and bool(self.task.blocked_by)
+
+
+@dataclass
+class QueuePage:
+    """One page of the queue, with the number of rows on every page."""
+
+    items: list[QueueItem]
+    page: int
+    pages: int
+    total: int
+    size: int = 25
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def scopes_for(user: User) -> tuple[str, ...]:
+    """The scopes ``user`` may look at: supervisors also see all open work."""
+    return SCOPES if user.role in SUPERVISORS else SCOPES[:2]
+
+
+def day_end(user: User, now: datetime) -> datetime:
+    """The end of ``user``'s calendar day containing ``now`` (midnight in their zone), in UTC."""
+    try:
+        zone = ZoneInfo(user.timezone or "Asia/Shanghai")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("Asia/Shanghai")
+    local = now.astimezone(zone)
+    midnight = datetime(local.year, local.month, local.day, tzinfo=zone) + timedelta(days=1)
+    return midnight.astimezone(UTC)
+
+
+def _state_kind_of_request(session: Session) -> ColumnElement[str]:
+    """The kind of each request's status, from its category's workflow."""
+    host = host_of(session)
+    r = ServiceRequest
+    whens: list[tuple[ColumnElement[bool], str]] = []
+    for cat in host.categories():
+        wf = host.workflow(cat.name)
+        for kind in StateKind:
+            names = wf.states_of_kind(kind)
+            if names:
+                whens.append((and_(r.category == cat.name, r.status.in_(names)), kind.value))
+    if not whens:
+        return cast(literal(StateKind.ACTIVE.value), String)
+    return case(*whens, else_=StateKind.ACTIVE.value)
+
+
+def _request_due() -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """The deadline that matters now and which one it is.
+
+    Before IT's first answer the response deadline counts when it comes first; after it,
+    the resolution deadline.
+    """
+    r = ServiceRequest
+    response_first = and_(
+        r.first_response_at.is_(None), r.response_due_at.is_not(None),
+        or_(r.resolve_due_at.is_(None), r.response_due_at < r.resolve_due_at),
+    )
+    due = case((response_first, r.response_due_at), else_=r.resolve_due_at)
+    due_kind = case((response_first, "response"), (r.resolve_due_at.is_not(None), "resolve"),
+                    else_=None)
+    return due, due_kind
+
+
+def _rows(session: Session, user: User, scope: str) -> Any:
+    """The queue's uniform rows for ``scope`` (a subquery)."""
+    r, t = ServiceRequest, Task
+    gids = group_ids(user)
+    due, due_kind = _request_due()
+    requests = select(
+        cast(literal("request"), String).label("kind"),
+        r.id.label("item_id"),
+        r.id.label("request_id"),
+        r.number.label("number"),
+        r.title.label("title"),
+        r.category.label("category"),
+        r.priority.label("priority"),
+        r.status.label("status"),
+        _state_kind_of_request(session).label("state_kind"),
+        due.label("due_at"),
+        cast(due_kind, String).label("due_kind"),
+        r.updated_at.label("updated_at"),
+    )
+    task_kind = case(*[(t.status == s, k) for s, k in _TASK_KIND.items()],
+                     else_=StateKind.ACTIVE.value)
+    tasks = select(
+        cast(literal("task"), String).label("kind"),
+        t.id.label("item_id"),
+        t.request_id.label("request_id"),
+        r.number.label("number"),
+        t.title.label("title"),
+        r.category.label("category"),
+        r.priority.label("priority"),
+        t.status.label("status"),
+        task_kind.label("state_kind"),
+        t.due_at.label("due_at"),
+        cast(case((t.due_at.is_not(None), "task"), else_=None), String).label("due_kind"),
+        # A task keeps no update time of its own; its last change is one of these, in order.
+        func.coalesce(t.completed_at, t.started_at, t.created_at).label("updated_at"),
+    ).join(r, t.request_id == r.id)
+    if scope == "mine":
+        requests = requests.where(r.assignee_id == user.id)
+        tasks = tasks.where(t.assignee_id == user.id)
+    elif scope == "groups":
+        requests = requests.where(r.group_id.in_(gids) if gids else false())
+        tasks = tasks.where(t.group_id.in_(gids) if gids else false())
+    elif scope != "all" or user.role not in SUPERVISORS:
+        requests = requests.where(false())
+        tasks = tasks.where(false())
+    return union_all(requests, tasks).subquery("queue")
+
+
+def _filtered(session: Session, user: User, scope: str, filters: QueueFilters,
+              now: datetime, end_of_day: datetime) -> tuple[Any, Select[Any]]:
+    q = _rows(session, user, scope)
+    sel = select(q)
+    status = filters.status or "open"
+    if status == "open":
+        sel = sel.where(q.c.state_kind != StateKind.FINAL.value)
+    elif status.startswith("@"):
+        sel = sel.where(q.c.state_kind == status[1:])
+    elif status != "all":
+        sel = sel.where(q.c.status == status)
+    if filters.category:
+        sel = sel.where(q.c.category == filters.category)
+    if filters.priority:
+        sel = sel.where(q.c.priority == filters.priority)
+    if filters.text.strip():
+        like = f"%{filters.text.strip().lower()}%"
+        sel = sel.where(or_(func.lower(q.c.number).like(like), func.lower(q.c.title).like(like)))
+    overdue = and_(q.c.state_kind.in_(CLOCK_KINDS), q.c.due_at < now)
+    if filters.due == "overdue":
+        sel = sel.where(overdue)
+    elif filters.due == "today":
+        sel = sel.where(q.c.due_at >= now, q.c.due_at < end_of_day)
+    elif filters.due == "later":
+        sel = sel.where(q.c.due_at >= end_of_day)
+    elif filters.due == "none":
+        sel = sel.where(q.c.due_at.is_(None))
+    return q, sel
+
+
+def _order(q: Any, sort: str, descending: bool) -> list[Any]:
+    def direction(col: Any) -> Any:
+        return col.desc() if descending else col.asc()
+
+    priority_rank = case(*[(q.c.priority == p, n) for p, n in _PRIORITY_RANK.items()], else_=0)
+    kind_rank = case(*[(q.c.state_kind == k, n) for k, n in _KIND_RANK.items()], else_=0)
+    # Tie-breakers keep a page stable: a request before its tasks, then by id.
+    tail = [q.c.number.desc(), q.c.kind.asc(), q.c.item_id.asc()]
+    if sort == "number":
+        return [direction(q.c.number), q.c.kind.asc(), q.c.item_id.asc()]
+    if sort == "priority":
+        return [direction(priority_rank), q.c.due_at.is_(None), q.c.due_at.asc(), *tail]
+    if sort == "status":
+        return [direction(kind_rank), direction(q.c.status), priority_rank.desc(), *tail]
+    if sort == "updated":
+        return [direction(q.c.updated_at), *tail]
+    # due: items without a due time go last in either direction
+    return [q.c.due_at.is_(None), direction(q.c.due_at), priority_rank.desc(), *tail]
+
+
+def queue_counts(session: Session, user: User, filters: QueueFilters | None = None, *,
+                 now: datetime | None = None) -> dict[str, int]:
+    """How many rows each of ``user``'s scopes holds under ``filters``."""
+    now = now or utcnow()
+    end = day_end(user, now)
+    out: dict[str, int] = {}
+    for scope in scopes_for(user):
+        _, sel = _filtered(session, user, scope, filters or QueueFilters(), now, end)
+        out[scope] = session.scalar(select(func.count()).select_from(sel.subquery())) or 0
+    return out
+
+
+def work_queue(
+    session: Session,
+    user: User,
+    *,
+    scope: str = "mine",
+    filters: QueueFilters | None = None,
+    sort: str = "due",
+    descending: bool | None = None,
+    page: int = 1,
+    size: int = 25,
+    now: datetime | None = None,
+) -> QueuePage:
+    """One page of ``user``'s work queue in ``scope``, filtered and sorted.
+
+    ``scope`` is ``mine`` (assigned to the user), ``groups`` (assigned to one of the user's
+    groups, whoever in it has it) or ``all`` (supervisors only; others get an empty list).
+    ``descending`` defaults to the usual direction of ``sort`` (see :data:`SORTS`).
+    """
+    now = now or utcnow()
+    end = day_end(user, now)
+    sort = sort if sort in SORTS else "due"
+    if descending is None:
+        descending = SORTS[sort] == "desc"
+    q, sel = _filtered(session, user, scope, filters or QueueFilters(), now, end)
+    total = session.scalar(select(func.count()).select_from(sel.subquery())) or 0
+    pages = max(1, -(-total // size))
+    page = min(max(1, page), pages)
+    rows = session.execute(sel.order_by(*_order(q, sort, descending))
+                           .limit(size).offset((page - 1) * size)).all()
+    return QueuePage(_items(session, rows, now), page, pages, total, size)
+
+
+def _items(session: Session, rows: Iterable[Any], now: datetime) -> list[QueueItem]:
+    """Turn rows into items, loading their requests and tasks in two queries."""
+    rows = list(rows)
+    request_ids = {row.request_id for row in rows}
+    task_ids = {row.item_id for row in rows if row.kind == "task"}
+    requests = {r.id: r for r in session.scalars(
+        select(ServiceRequest).where(ServiceRequest.id.in_(request_ids)).options(
+            selectinload(ServiceRequest.assignee), selectinload(ServiceRequest.group)))
+    } if request_ids else {}
+    tasks = {t.id: t for t in session.scalars(
+        select(Task).where(Task.id.in_(task_ids)).options(
+            selectinload(Task.assignee), selectinload(Task.group),
+            selectinload(Task.depends_on)))
+    } if task_ids else {}
+    items = []
+    for row in rows:
+        due = row.due_at
+        if due is not None and due.tzinfo is None:  # SQLite hands union columns back naive
+            due = due.replace(tzinfo=UTC)
+        items.append(QueueItem(
+            kind=row.kind, request=requests[row.request_id],
+            task=tasks[row.item_id] if row.kind == "task" else None,
+            state_kind=row.state_kind, due_at=due, due_kind=row.due_kind,
+            overdue=due is not None and row.state_kind in CLOCK_KINDS and due < now,
+        ))
+    return items

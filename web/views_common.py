@@ -67,12 +67,13 @@ def timeline(session: Session, req: ServiceRequest, *, internal: bool) -> list[d
 def step_forms(session: Session, req: ServiceRequest,
                transitions: list[Transition]) -> list[tuple[Transition, list[FieldView]]]:
     """Each available step with the inputs it requires."""
-    return [(t, form_fields(t.schema, session=session) if t.schema else []) for t in transitions]
+    return [(t, form_fields(t.schema, prefix=t.name, session=session) if t.schema else [])
+            for t in transitions]
 
 
 def step_data(t: Transition) -> dict[str, Any]:
-    """The posted fields of step ``t``."""
-    return parse_form(t.schema, request.form) if t.schema else {}
+    """The posted fields of step ``t`` (inputs named ``<step>.<field>``, unique on a page)."""
+    return parse_form(t.schema, request.form, prefix=t.name + ".") if t.schema else {}
 
 
 def transition_or_404(req: ServiceRequest, name: str) -> Transition:

@@ -31,6 +31,7 @@ from hdcore.services.tasks import (
     complete_task,
     start_task,
     transition_task,
+    update_task,
 )
 from hdcore.services.vendors import (
     create_vendor,
@@ -92,6 +93,7 @@ __all__ = [
     "transition_task",
     "update_engagement",
     "update_request",
+    "update_task",
     "vendors_of_kind",
     "visible_requests",
     "works_on",

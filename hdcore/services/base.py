@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from hdcore.errors import Conflict, NotFound, ValidationFailed
-from hdcore.i18n import gettext
+from hdcore.i18n import _, gettext
 from hdcore.models import Event, ServiceRequest, Task, User, utcnow
 
 if TYPE_CHECKING:
@@ -47,18 +47,21 @@ def service(fn: Callable[P, R]) -> Callable[P, R]:
         except StaleDataError as exc:
             if depth == 0:
                 session.rollback()
-            raise Conflict("someone else changed this in the meantime; reload and retry") from exc
+            raise Conflict(str(_("Someone else changed this in the meantime; reload and retry.")
+                               )) from exc
         except IntegrityError as exc:
             if depth == 0:
                 session.rollback()
-            raise Conflict(f"the change clashes with existing data: {exc.orig}") from exc
+            raise Conflict(str(_("The change clashes with existing data; reload and retry."))
+                           ) from exc
         except OperationalError as exc:
             if depth == 0:
                 session.rollback()
             if "locked" in str(exc.orig):
                 # SQLite refuses to upgrade a read snapshot that another writer has since
                 # made stale: the same situation as a stale version, so the same answer.
-                raise Conflict("the data changed while you were working; reload and retry") from exc
+                raise Conflict(str(_("The data changed while you were working; reload and retry."))
+                               ) from exc
             raise
         except BaseException:
             if depth == 0:
@@ -157,8 +160,8 @@ def check_version(obj: ServiceRequest | Task, expected: int | None) -> None:
     """Refuse a write based on a version other than the current one."""
     if expected is not None and int(expected) != obj.version:
         raise Conflict(
-            f"{type(obj).__name__} was changed by someone else (you saw version {expected}, "
-            f"it is now {obj.version}); reload and retry"
+            str(_("Someone else changed this in the meantime (you saw version %(seen)s, it is "
+                  "now %(now)s); reload and retry.")) % {"seen": expected, "now": obj.version}
         )
 
 

@@ -93,6 +93,77 @@ def add_task(
     return task
 
 
+_UNSET: object = object()
+
+
+@service
+def update_task(
+    session: Session,
+    actor: User,
+    task_id: int,
+    *,
+    expected_version: int | None = None,
+    title: str | None = None,
+    description: str | None = None,
+    assignee: int | str | User | object | None = _UNSET,
+    group: int | str | Group | object | None = _UNSET,
+    due_at: datetime | object | None = _UNSET,
+) -> Task:
+    """Change a task's title, description, assignee, group or due time (None clears those)."""
+    task = get_task(session, task_id)
+    require_worker(actor, task.request)
+    check_version(task, expected_version)
+    errors: dict[str, list[str]] = {}
+    changes: dict[str, list[object]] = {}
+    if title is not None:
+        if not title.strip():
+            errors["title"] = [str(_("A short title is required."))]
+        elif len(title) > 200:
+            errors["title"] = [str(_("At most %(n)d characters.")) % {"n": 200}]
+        elif title.strip() != task.title:
+            changes["title"] = [task.title, title.strip()]
+    if description is not None and description != task.description:
+        changes["description"] = [task.description, description]
+    person = grp = None
+    if assignee is not _UNSET:
+        try:
+            person = get_user(session, assignee, "assignee")  # type: ignore[arg-type]
+            if person is not None and not person.is_staff:
+                errors["assignee"] = [str(_("Tasks go to IT staff."))]
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
+    if group is not _UNSET:
+        try:
+            grp = _group(session, group, "group")  # type: ignore[arg-type]
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
+    if due_at is not _UNSET and isinstance(due_at, datetime) and due_at.tzinfo is None:
+        errors["due_at"] = [str(_("Give the time with its time zone."))]
+    if errors:
+        raise ValidationFailed(errors)
+    if "title" in changes:
+        task.title = title.strip()  # type: ignore[union-attr]
+    if "description" in changes:
+        task.description = description or ""
+    if assignee is not _UNSET and (person.id if person else None) != task.assignee_id:
+        changes["assignee_id"] = [task.assignee_id, person.id if person else None]
+        task.assignee = person
+    if group is not _UNSET and (grp.id if grp else None) != task.group_id:
+        changes["group_id"] = [task.group_id, grp.id if grp else None]
+        task.group = grp
+    if due_at is not _UNSET and due_at != task.due_at:
+        changes["due_at"] = [_iso(task.due_at), _iso(due_at)]
+        task.due_at = due_at  # type: ignore[assignment]
+    if changes:
+        record(session, task.request, actor, "task_updated", changes, {"title": task.title},
+               task=task, public=False)
+    return task
+
+
+def _iso(value: object) -> object:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
 def _record_created(session: Session, actor: User, task: Task) -> None:
     record(session, task.request, actor, "task_created", data={
         "title": task.title, "assignee_id": task.assignee_id, "group_id": task.group_id,

@@ -234,3 +234,26 @@ def test_reply_resumes_the_step_the_request_was_waiting_from(session, people):
     svc.transition(session, people.tech, other.id, "wait_requester", {"message": "Which?"})
     svc.transition(session, people.employee, other.id, "resume")
     assert other.status == "assigned"
+
+
+def test_update_task_reassigns_and_reschedules(session, people):
+    from datetime import UTC, datetime
+
+    req = file_loan(session, people)
+    svc.assign(session, people.lead, req.id, assignee="li.na")
+    task = svc.add_task(session, people.tech, req.id, title="Order charger")
+    due = datetime(2030, 1, 2, 3, 4, tzinfo=UTC)
+    svc.update_task(session, people.tech, task.id, assignee=people.tech2.id,
+                    group="Infrastructure", due_at=due, expected_version=task.version)
+    assert (task.assignee_id, task.group_id, task.due_at) == (people.tech2.id, people.infra.id,
+                                                              due)
+    with pytest.raises(Conflict):
+        svc.update_task(session, people.tech, task.id, title="x", expected_version=1)
+    with pytest.raises(ValidationFailed) as exc:
+        svc.update_task(session, people.tech, task.id, title=" ", assignee="liu.yang")
+    assert set(exc.value.errors) == {"title", "assignee"}
+    svc.update_task(session, people.tech, task.id, due_at=None)
+    assert task.due_at is None
+    last = session.scalars(select(Event).where(Event.kind == "task_updated")
+                           .order_by(Event.id.desc())).first()
+    assert last.changes == {"due_at": ["2030-01-02T03:04:00+00:00", None]}

@@ -1,0 +1,1 @@
+"""The core's Alembic environment and revisions, shipped inside the package (see hdcore.migrate)."""

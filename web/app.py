@@ -13,8 +13,9 @@ from flask_wtf import CSRFProtect
 from werkzeug.wrappers import Response
 
 from hdcore import HelpDesk, Settings
+from hdcore import services as svc
 from web import auth, errors, formatting, i18n, navigation, plugins
-from web.context import close_session
+from web.context import close_session, db
 
 csrf = CSRFProtect()
 
@@ -69,13 +70,21 @@ def create_app(helpdesk: HelpDesk | None = None, config: dict[str, Any] | None =
     app.teardown_appcontext(close_session)
     plugins.init_app(app)
 
+    from web.account import bp as account_bp
+    from web.admin import bp as admin_bp
     from web.desk import bp as desk_bp
+    from web.dispatch import bp as dispatch_bp
     from web.files import bp as files_bp
+    from web.manage import bp as manage_bp
     from web.portal import bp as portal_bp
 
     app.register_blueprint(files_bp)
     app.register_blueprint(portal_bp)
+    app.register_blueprint(account_bp)
+    app.register_blueprint(admin_bp)
     app.register_blueprint(desk_bp)
+    app.register_blueprint(dispatch_bp)
+    app.register_blueprint(manage_bp)
 
     @app.route("/")
     @login_required
@@ -88,12 +97,15 @@ def create_app(helpdesk: HelpDesk | None = None, config: dict[str, Any] | None =
 
     @app.route("/language/<code>", methods=["POST"])
     def set_language(code: str) -> Response:
-        """Remember the chosen language in this browser."""
+        """Remember the chosen language in this browser, and as the signed-in user's own."""
         target = auth.safe_next(request.form.get("next")) or url_for("home")
         response = make_response(redirect(target))
         if code in i18n.SUPPORTED:
             response.set_cookie(i18n.LANG_COOKIE, code, max_age=365 * 86400, samesite="Lax",
                                 httponly=True)
+            if current_user.is_authenticated:
+                # The user's setting comes before the cookie, so it must follow the switch.
+                svc.set_preferences(db(), current_user, locale=code)
         return response
 
     @app.route("/healthz")

@@ -57,7 +57,8 @@ def _widget(f: fields.Field) -> str:
     if isinstance(f, fields.Email):
         return "email"
     if isinstance(f, fields.List):
-        return "rows"
+        # a list of records is a table of rows; a list of plain values, one value per line
+        return "rows" if isinstance(f.inner, fields.Nested) else "lines"
     return "text"
 
 
@@ -69,6 +70,8 @@ def _choices(session: Session | None, f: fields.Field, widget: str) -> list[tupl
 
 
 def _display(value: Any) -> Any:
+    if isinstance(value, list) and all(not isinstance(v, dict) for v in value):
+        return "\n".join(str(v) for v in value)
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%dT%H:%M")
     if isinstance(value, date):

@@ -152,7 +152,7 @@ def get_user(session: Session, user: int | str | User | None, field: str) -> Use
     found = (session.get(User, user) if isinstance(user, int)
              else session.scalar(select(User).where(User.username == user)))
     if found is None or not found.is_active:
-        raise ValidationFailed({field: ["Unknown or inactive user."]})
+        raise ValidationFailed({field: [str(_("Unknown or inactive user."))]})
     return found
 
 

@@ -25,9 +25,12 @@ _required = {"required": _("This field is required.")}
 
 
 def _text(label: str, *, required: bool = True, help: str = "") -> fields.String:
+    checks = [validate.Length(max=10_000)]
+    if required:  # an empty text is as missing as no text
+        checks.insert(0, validate.Length(min=1, error=_("This field is required.")))
     return fields.String(
         required=required,
-        validate=validate.Length(min=1 if required else 0, max=10_000),
+        validate=checks,
         error_messages=_required,
         metadata={"label": label, "help": help, "widget": "textarea"},
     )

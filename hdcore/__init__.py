@@ -5,6 +5,7 @@ Plugins import only the names exported here (and their own modules).
 
 from hdcore import signals
 from hdcore.app import HelpDesk
+from hdcore.clock import now
 from hdcore.config import Settings
 from hdcore.errors import (
     CategoryDisabled,
@@ -106,6 +107,7 @@ __all__ = [
     "WorkflowContribution",
     "hookimpl",
     "lazy_gettext",
+    "now",
     "signals",
     "use_locale",
 ]

@@ -18,6 +18,7 @@ import pluggy
 from marshmallow import Schema
 from sqlalchemy import select
 
+import hdcore.i18n_marshmallow  # noqa: F401  (translatable marshmallow messages)
 from hdcore import hookspecs, i18n
 from hdcore.errors import NotFound, PluginError
 from hdcore.models import PluginState, User

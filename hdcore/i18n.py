@@ -82,6 +82,14 @@ def set_locale(locale: str) -> contextvars.Token[str]:
     return _current.set(locale if locale in LOCALES else DEFAULT_LOCALE)
 
 
+def reset_locale(token: contextvars.Token[str]) -> None:
+    """Undo the :func:`set_locale` that returned ``token``."""
+    try:
+        _current.reset(token)
+    except ValueError:  # set in another context (a different thread): just go back to default
+        _current.set(DEFAULT_LOCALE)
+
+
 @contextlib.contextmanager
 def use_locale(locale: str) -> Iterator[None]:
     """Render strings in ``locale`` inside the ``with`` block."""
@@ -111,6 +119,18 @@ class LazyString(str):
 
     def __format__(self, spec: str) -> str:
         return format(str(self), spec)
+
+    def format(self, *args: object, **kwargs: object) -> str:  # type: ignore[override]
+        """Translate, then fill the ``{placeholders}``: ``msg.format(choices=...)``.
+
+        Libraries such as marshmallow call ``message.format(...)`` on their error messages;
+        filling the English text would lose the translation, so translate first.
+        """
+        return str(self).format(*args, **kwargs)
+
+    def __mod__(self, values: object) -> str:
+        """Translate, then fill the ``%(name)s`` placeholders: ``_("%(n)d left") % {"n": 3}``."""
+        return str(self) % values
 
     @property
     def msgid(self) -> str:

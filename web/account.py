@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -10,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from hdcore import ValidationFailed
+from hdcore import ValidationFailed, now
 from hdcore import services as svc
 from web.context import db
 from web.i18n import LANG_COOKIE
@@ -31,7 +30,7 @@ def _page(values: dict[str, Any], errors: dict[str, list[str]],
           password_errors: dict[str, list[str]]) -> str:
     return render_template("account/preferences.html", values=values, errors=errors,
                            password_errors=password_errors, languages=LANGUAGES,
-                           timezones=svc.timezone_names(), now=datetime.now(UTC))
+                           timezones=svc.timezone_names(), now=now())
 
 
 @bp.route("", methods=["GET", "POST"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from flask import Flask
@@ -10,7 +10,7 @@ from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from hdcore import Channel, Priority, Role, TaskStatus
+from hdcore import Channel, Priority, Role, TaskStatus, now
 from web.context import host
 
 
@@ -25,7 +25,7 @@ def ago(value: datetime | None) -> str:
     """How long ago, roughly (for lists)."""
     if value is None:
         return ""
-    seconds = int((datetime.now(UTC) - value).total_seconds())
+    seconds = int((now() - value).total_seconds())
     if seconds < 60:
         return _("just now")
     if seconds < 3600:

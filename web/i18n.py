@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
-from flask import Flask, request
+from flask import Flask, g, request
 from flask_babel import Babel, Domain, get_locale
 from flask_login import current_user
 
@@ -75,4 +75,12 @@ def init_app(app: Flask) -> None:
         # Set at the start of every request (a worker thread serves many in turn), so the
         # core's lazy strings render in the same language as the templates.
         _domain.as_default()
-        core_i18n.set_locale(str(get_locale()))
+        g.hd_locale_token = core_i18n.set_locale(str(get_locale()))
+
+    @app.teardown_request
+    def _restore_locale(exc: BaseException | None = None) -> None:
+        # Put the previous language back, so that whatever runs next on this thread (the
+        # next request, or code calling the app in-process) does not inherit this one.
+        token = g.pop("hd_locale_token", None)
+        if token is not None:
+            core_i18n.reset_locale(token)

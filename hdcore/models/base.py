@@ -9,6 +9,8 @@ from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase
 
+from hdcore import clock
+
 #: Named constraints make Alembic migrations reproducible on SQLite and PostgreSQL alike.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -20,8 +22,8 @@ NAMING_CONVENTION = {
 
 
 def utcnow() -> datetime:
-    """The current time, timezone-aware in UTC (the only zone stored)."""
-    return datetime.now(UTC)
+    """The current time, timezone-aware in UTC (the only zone stored); see :mod:`hdcore.clock`."""
+    return clock.now()
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hdcore import Event, ServiceRequest, TransitionContext, ValidationFailed
+from hdcore import Event, ServiceRequest, TransitionContext, ValidationFailed, now
 from hdcore import lazy_gettext as _
 from plugins.email_admin.schemas import (
     ACTION_LABELS,
@@ -92,7 +92,7 @@ def guard_carry_out(ctx: TransitionContext) -> str | None:
                          "approval first."))
     if action == CLOSE_MAILBOX:
         last_day = date.fromisoformat(ctx.request.details["last_working_day"])
-        if datetime.now(LOCAL_ZONE).date() < last_day:
+        if now().astimezone(LOCAL_ZONE).date() < last_day:
             return str(_("The employee works until %(day)s; close the mailbox on or after "
                          "that day.")) % {"day": last_day.isoformat()}
     return None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,6 +18,7 @@ from marshmallow import (
 )
 
 from hdcore import lazy_gettext as _
+from hdcore import now
 
 CATEGORY = "email_admin"
 #: Times typed without a zone are the company's local time.
@@ -284,7 +285,7 @@ def _textarea(label: str, help: str = "", *, required: bool = False,
 
 def _not_future(value: datetime) -> None:
     # A few minutes of leeway for clocks that run slightly apart.
-    if value > datetime.now(UTC) + timedelta(minutes=5):
+    if value > now() + timedelta(minutes=5):
         raise ValidationError(_("This time is in the future."))
 
 

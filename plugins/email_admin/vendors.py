@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from hdcore import TransitionContext, ValidationFailed, VendorEngagement, VendorKind
+from hdcore import TransitionContext, ValidationFailed, VendorEngagement, VendorKind, now
 from hdcore import lazy_gettext as _
 from hdcore import services as svc
 
@@ -31,7 +31,7 @@ PROVIDER_STEPS = ("provider_responded", "provider_done")
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return now()
 
 
 def _open_case(ctx: TransitionContext) -> VendorEngagement | None:

@@ -6,9 +6,10 @@ shows a problem raised today with a promise in the future.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from hdcore import SampleRequest
+from hdcore import now as clock_now
 from plugins.erp_support.constants import COMPANY_TZ
 
 ORACLE = "甲骨文（中国）软件系统有限公司"
@@ -30,7 +31,7 @@ _START_ZHAO = (("assign", {"assignee": "zhao.lei"}), ("start", {}))
 
 def sample_requests() -> list[SampleRequest]:
     """The samples, their vendor dates relative to now."""
-    now = datetime.now(COMPANY_TZ)
+    now = clock_now().astimezone(COMPANY_TZ)
     today = now.date().isoformat()
     return [
         SampleRequest(

@@ -17,6 +17,7 @@ from marshmallow import (
 )
 
 from hdcore import lazy_gettext as _
+from hdcore import now
 from plugins.erp_support.constants import COMPANY_TZ, NEEDS_SIGN_OFF, VENDOR_KIND
 
 REQUEST_TYPES = [
@@ -95,7 +96,7 @@ def _blank(value: Any) -> bool:
 
 def company_today() -> date:
     """Today's date where the company works."""
-    return datetime.now(COMPANY_TZ).date()
+    return now().astimezone(COMPANY_TZ).date()
 
 
 def start_of_day(day: date) -> datetime:
@@ -316,7 +317,7 @@ class VendorAnsweredSchema(FormSchema):
     @validates("answered_at")
     def _answer_not_future(self, value: datetime | None, **kwargs: Any) -> None:
         # A few minutes' leeway for clocks that differ between the desk and the browser.
-        if value is not None and value > datetime.now(COMPANY_TZ) + timedelta(minutes=5):
+        if value is not None and value > now().astimezone(COMPANY_TZ) + timedelta(minutes=5):
             raise ValidationError(_("The answer cannot be in the future."))
 
 

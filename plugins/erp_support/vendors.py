@@ -7,12 +7,13 @@ open after the answer until the request is resolved, or until the problem is rai
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 
 from hdcore import TransitionContext, User, ValidationFailed, VendorEngagement
 from hdcore import lazy_gettext as _
+from hdcore import now as clock_now
 from hdcore import services as svc
 from plugins.erp_support.constants import VENDOR_KIND
 from plugins.erp_support.schemas import start_of_day
@@ -63,7 +64,7 @@ def check_answer(ctx: TransitionContext) -> list[str]:
 
 def engage(ctx: TransitionContext) -> VendorEngagement:
     """Record the hand-off: the vendor, their SR number, the date raised and their promise."""
-    now = datetime.now(UTC)
+    now = clock_now()
     for earlier in open_engagements(ctx):
         # Raising again ends the previous round: the vendor answered it, it did not suffice.
         svc.update_engagement(ctx.session, ctx.actor, earlier.id, status="done",
@@ -86,7 +87,7 @@ def record_answer(ctx: TransitionContext) -> None:
     current = svc.current_engagement(ctx.session, ctx.request, VENDOR_KIND)
     if current is None:
         return
-    answered_at = ctx.data.get("answered_at") or datetime.now(UTC)
+    answered_at = ctx.data.get("answered_at") or clock_now()
     svc.update_engagement(
         ctx.session, ctx.actor, current.id, responded_at=answered_at,
         details={"answer": ctx.data["vendor_answer"], "outcome": ctx.data["outcome"]},
@@ -103,7 +104,7 @@ def _staff_for(ctx: TransitionContext) -> User | None:
 
 def finish(ctx: TransitionContext) -> None:
     """The request is resolved: the vendor's part is complete."""
-    now = datetime.now(UTC)
+    now = clock_now()
     for eng in open_engagements(ctx):
         svc.update_engagement(ctx.session, ctx.actor, eng.id, status="done", completed_at=now)
 
@@ -116,7 +117,7 @@ def withdraw(ctx: TransitionContext) -> None:
     actor = _staff_for(ctx)
     if actor is None:
         return
-    now = datetime.now(UTC)
+    now = clock_now()
     reason = ctx.data.get("reason") or ""
     for eng in open_engagements(ctx):
         answered = eng.responded_at is not None

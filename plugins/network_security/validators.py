@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from marshmallow import ValidationError
 
 from hdcore import lazy_gettext as _
+from hdcore import now as clock_now
 
 #: The company's zone: a date or a time typed without a zone is meant in it.
 COMPANY_TZ = ZoneInfo("Asia/Shanghai")
@@ -27,8 +28,8 @@ FIRST_CVE_YEAR = 1999
 
 
 def now() -> datetime:
-    """The current time, timezone-aware in UTC."""
-    return datetime.now(UTC)
+    """The current time, timezone-aware in UTC (the help desk's clock)."""
+    return clock_now()
 
 
 def today() -> date:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
-from hdcore import SampleRequest
+from hdcore import SampleRequest, now
 from plugins.outsourcing import names as n
 
 LENOVO = "联想（上海）授权服务站"
@@ -27,7 +27,7 @@ def _day(days_ago: int) -> str:
 
 
 def _at(hours_ahead: float) -> str:
-    return (datetime.now(UTC) + timedelta(hours=hours_ahead)).isoformat()
+    return (now() + timedelta(hours=hours_ahead)).isoformat()
 
 
 def _start(technician: str) -> tuple[tuple[str, dict[str, Any]], ...]:

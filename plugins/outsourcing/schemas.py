@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from hdcore import lazy_gettext as _
+from hdcore import now
 from plugins.outsourcing.names import VENDOR_KIND
 
 EQUIPMENT_TYPES = [
@@ -63,7 +64,7 @@ def values(choices: list[tuple[str, Any]]) -> list[str]:
 
 def utcnow() -> datetime:
     """The current time in UTC (one place, so the rules below agree on 'now')."""
-    return datetime.now(UTC)
+    return now()
 
 
 def latest_today() -> date:

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from hdcore import ServiceRequest, TransitionContext, ValidationFailed, VendorEngagement
+from hdcore import ServiceRequest, TransitionContext, ValidationFailed, VendorEngagement, now
 from hdcore import lazy_gettext as _
 from hdcore import services as svc
 from plugins.outsourcing import names as n
@@ -33,7 +33,7 @@ def open_job(session: Session, request: ServiceRequest) -> VendorEngagement | No
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return now()
 
 
 def _iso(value: Any) -> Any:

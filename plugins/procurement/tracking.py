@@ -8,10 +8,10 @@ failure here undoes the whole step.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
-from hdcore import StateKind, TransitionContext, VendorEngagement
+from hdcore import StateKind, TransitionContext, VendorEngagement, now
 from hdcore import services as svc
 from plugins.procurement.money import amount_str
 from plugins.procurement.rules import amount_to_approve, quoted_amount, supplier_engagement
@@ -34,7 +34,7 @@ def record(ctx: TransitionContext) -> None:
 
 
 def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    return now().isoformat(timespec="seconds")
 
 
 def _who(ctx: TransitionContext) -> dict[str, str]:
@@ -130,7 +130,7 @@ def _record_quote(ctx: TransitionContext) -> None:
     quote = {"quote_reference": data["quote_reference"],
              "quoted_amount": amount_str(data["quoted_amount"]),
              "promised_delivery": data["promised_delivery"].isoformat()}
-    _update(ctx, eng, {"stage": "quoted", **quote}, responded_at=datetime.now(UTC),
+    _update(ctx, eng, {"stage": "quoted", **quote}, responded_at=now(),
             promised_completion_at=end_of_day(data["promised_delivery"]))
     _merge_purchase(ctx, **quote)
 

@@ -9,6 +9,7 @@ from typing import Any
 from marshmallow import ValidationError, fields
 
 from hdcore import lazy_gettext as _
+from hdcore import now
 from plugins.procurement.money import CENT, MAX_AMOUNT
 
 #: The company's zone. China keeps one offset all year (no daylight saving), so a fixed
@@ -18,7 +19,7 @@ COMPANY_TZ = timezone(timedelta(hours=8), "CST")
 
 def company_today() -> date:
     """Today's date at the company (China Standard Time)."""
-    return datetime.now(COMPANY_TZ).date()
+    return now().astimezone(COMPANY_TZ).date()
 
 
 def end_of_day(day: date) -> datetime:
@@ -33,7 +34,7 @@ def moment_of(day: date) -> datetime:
     inside that calendar day.
     """
     if day == company_today():
-        return datetime.now(UTC)
+        return now()
     return datetime.combine(day, time(12), COMPANY_TZ).astimezone(UTC)
 
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         SampleRequest,
         VendorKind,
     )
+    from hdcore.worker import Job
     from hdcore.workflow import TaskTemplate, TransitionContext, WorkflowContribution
 
 PROJECT = "hdcore"
@@ -116,6 +117,14 @@ def hd_suggest_route(session: Session, request: ServiceRequest) -> RouteSuggesti
     """Suggest the group or person a new request should go to, with the reason.
 
     Called on submission for requests of your categories; firstresult.
+    """
+
+
+@hookspec
+def hd_worker_jobs() -> list[Job]:
+    """Return periodic jobs for ``helpdesk worker`` (see :mod:`hdcore.worker`).
+
+    Asked of every plugin; a disabled plugin's jobs are skipped while it is disabled.
     """
 
 

@@ -104,5 +104,37 @@ def serve(state: CliState, host: str, port: int, debug: bool) -> None:
     run_simple(host, port, app, threaded=True, use_debugger=debug, use_reloader=debug)
 
 
+@main.command("worker")
+@click.option("--once", is_flag=True, help="Run every job once and exit (for cron or tests).")
+@click.option("--job", "jobs", multiple=True, metavar="NAME",
+              help="Run only this job (repeatable).")
+@click.option("--tick", default=5.0, show_default=True, type=click.FloatRange(0.1, 3600),
+              help="Seconds between checks for jobs that are due.")
+@pass_state
+def worker_command(state: CliState, once: bool, jobs: tuple[str, ...], tick: float) -> None:
+    """Run the periodic jobs: SLA sweeps, reminders, outgoing mail, mail polling."""
+    import logging
+
+    from hdcore import worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    hd = state.ready_helpdesk()
+    names = [j.name for j in worker.jobs_of(hd)]
+    unknown = sorted(set(jobs) - set(names))
+    if unknown:
+        raise click.ClickException(f"unknown job {', '.join(unknown)}; jobs: {', '.join(names)}")
+    if once:
+        for result in worker.run_once(hd, set(jobs) or None):
+            status = f"error: {result.error}" if result.error else f"{result.handled} handled"
+            click.echo(f"{result.job}: {status}")
+        return
+    click.echo(f"Worker on {state.display_url} running: {', '.join(names) or 'no jobs'}. "
+               "Press Ctrl+C to stop.")
+    try:
+        worker.run_forever(hd, tick=tick)
+    except KeyboardInterrupt:
+        click.echo("Worker stopped.")
+
+
 main.add_command(plugins_group)
 main.add_command(user_group)

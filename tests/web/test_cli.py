@@ -213,3 +213,17 @@ def test_serve_runs_the_web_app_threaded(upgraded: Run, monkeypatch):
     everywhere = upgraded("serve", "--host", "0.0.0.0", "--port", "8080", "--debug")
     assert everywhere.exit_code == 0 and "every interface" in everywhere.stdout
     assert served["host"] == "0.0.0.0" and served["use_debugger"] is True
+
+
+def test_worker_runs_every_job_once(tmp_path):
+    from click.testing import CliRunner
+
+    from web.cli import main
+
+    url = f"sqlite:///{tmp_path}/w.db"
+    runner = CliRunner()
+    assert runner.invoke(main, ["--database-url", url, "db", "upgrade"]).exit_code == 0
+    result = runner.invoke(main, ["--database-url", url, "worker", "--once"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(main, ["--database-url", url, "worker", "--once", "--job", "nope"])
+    assert result.exit_code == 1 and "unknown job nope" in result.output

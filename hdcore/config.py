@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 
@@ -25,6 +27,22 @@ class Settings:
     def __post_init__(self) -> None:
         if not self.database_url:
             self.database_url = f"sqlite:///{self.home / 'helpdesk.db'}"
+
+    @cached_property
+    def secret_key(self) -> str:
+        """``HELPDESK_SECRET_KEY``, or one made once and kept in the home folder.
+
+        Kept on disk so sessions and signed mail identifiers survive restarts and every
+        process on the host shares it; several hosts must set the variable to one value.
+        """
+        if os.environ.get("HELPDESK_SECRET_KEY"):
+            return os.environ["HELPDESK_SECRET_KEY"]
+        path = self.home / "secret_key"
+        if not path.exists():
+            self.home.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_hex(32))
+            path.chmod(0o600)
+        return path.read_text().strip()
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:

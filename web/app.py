@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import secrets
-from pathlib import Path
 from typing import Any
 
 from flask import Flask, make_response, redirect, request, url_for
@@ -29,27 +26,12 @@ ROLE_HOME = {
 }
 
 
-def _secret_key(home: Path) -> str:
-    """``HELPDESK_SECRET_KEY``, or one made once and kept in the instance folder.
-
-    Kept on disk so that sessions survive restarts and every process on the host shares it.
-    """
-    if os.environ.get("HELPDESK_SECRET_KEY"):
-        return os.environ["HELPDESK_SECRET_KEY"]
-    path = home / "secret_key"
-    if not path.exists():
-        home.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
-
-
 def create_app(helpdesk: HelpDesk | None = None, config: dict[str, Any] | None = None) -> Flask:
     """Build the web application around ``helpdesk`` (one from the environment if None)."""
     hd = helpdesk or HelpDesk(Settings.from_env())
     app = Flask(__name__)
     app.config.update(
-        SECRET_KEY=_secret_key(hd.settings.home),
+        SECRET_KEY=hd.settings.secret_key,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_HTTPONLY=True,

@@ -52,3 +52,9 @@ class CorePlugin(HelpdeskPlugin):
                 str(_("Only the help desk lead or a manager can reopen a closed request."))
             )
         return reasons
+
+
+def builtin_plugins() -> list[HelpdeskPlugin]:
+    """The core's essential plugins, registered first by every host (core features that use
+    the same hooks as the category plugins: the lifecycle, and more as the core grows)."""
+    return [CorePlugin()]

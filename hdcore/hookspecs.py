@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from marshmallow import Schema
     from sqlalchemy.orm import Session
 
-    from hdcore.models import ServiceRequest
+    from hdcore.models import Event, ServiceRequest
     from hdcore.plugin_types import (
         CategorySpec,
         Permission,
@@ -109,6 +109,16 @@ def hd_on_transition(ctx: TransitionContext) -> None:
 
     Called after the state changed and before the commit; raising aborts the whole step.
     For side effects outside the database (mail, webhooks) use the signals instead.
+    """
+
+
+@hookspec
+def hd_on_event(session: Session, request: ServiceRequest, event: Event) -> None:
+    """React to any change of a request, inside its transaction (``event`` is its history row).
+
+    Called for every event the services record (created, assigned, transition, comment,
+    updated, escalated, ...). Use it to keep derived state in step (due times, notifications
+    in the outbox); raising aborts the whole change. Keep it cheap: it runs on every write.
     """
 
 

@@ -52,13 +52,14 @@ class PluginHost:
 
     def __init__(self, plugins: Iterable[object] = (), *, discover: bool = True,
                  extra_hookspecs: Iterable[object] = ()) -> None:
-        from hdcore.builtin import CorePlugin  # the essential plugin holding the core's defaults
+        from hdcore.builtin import builtin_plugins  # the core's own, essential plugins
 
         self.pm = pluggy.PluginManager(hookspecs.PROJECT)
         self.pm.add_hookspecs(hookspecs)
         for module in extra_hookspecs:
             self.pm.add_hookspecs(module)
-        self._register(CorePlugin())
+        for builtin in builtin_plugins():
+            self._register(builtin)
         if discover:
             self._discover()
         for plugin in plugins:
@@ -106,8 +107,9 @@ class PluginHost:
             raise PluginError(f"plugin {exc.plugin!r}: {exc}") from exc
         self._subset_cache.clear()
 
-    def call_runtime(self, session: Session, hook: str, **kwargs: Any) -> list[Any]:
-        """Call ``hook`` on the enabled plugins (interfaces' hooks included)."""
+    def call_runtime(self, session: Session, hook: str, /, **kwargs: Any) -> list[Any]:
+        """Call ``hook`` on the enabled plugins (interfaces' hooks included); the session only
+        decides which plugins are enabled; pass it again in ``kwargs`` if the hook takes it."""
         return self._hook(session, hook)(**kwargs)
 
     def call_all(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:

@@ -188,4 +188,7 @@ def record(
         public=public,
     )
     session.add(ev)
+    host = session.info.get("host")
+    if host is not None:
+        host.call_runtime(session, "hd_on_event", session=session, request=request, event=ev)
     return ev

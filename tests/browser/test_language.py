@@ -1,0 +1,52 @@
+"""Switching the interface to Chinese from the top bar, and back."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from types import SimpleNamespace
+
+from playwright.sync_api import Page, expect
+from sqlalchemy.orm import Session
+
+from hdcore import services as svc
+
+
+def test_a_technician_switches_to_chinese_and_back(as_user: Callable[[str], Page],
+                                                  people: SimpleNamespace,
+                                                  session: Session) -> None:
+    req = svc.submit_request(session, people.employee, category="network_security",
+                             title="VPN 登录失败", priority="high",
+                             details={"kind": "virus_notice", "infected_host": "FIN-PC-001",
+                                      "virus_name": "unknown"})
+    svc.assign(session, people.lead, req.id, assignee="li.na")
+    session.commit()
+
+    page = as_user("li.na")
+    expect(page.get_by_role("heading", name="Work queue")).to_be_visible()
+    page.get_by_role("button", name="中文").click()
+
+    expect(page).to_have_url(re.compile(r"/desk/$"))  # back on the same page
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    expect(page.get_by_role("heading", name="工作队列")).to_be_visible()
+    menu = page.locator("nav.mainnav")
+    for label in ("我的服务请求", "新建服务请求", "工作队列"):
+        expect(menu.get_by_role("link", name=label)).to_be_visible()
+    expect(page.get_by_role("button", name="退出登录")).to_be_visible()
+    row = page.get_by_role("row").filter(has_text="VPN 登录失败")
+    expect(row).to_contain_text("网络安全管理")  # the plugin's category, translated too
+    expect(row).to_contain_text("已分配")
+    expect(row).to_contain_text("高")
+    expect(page.get_by_text("Work queue")).to_have_count(0)
+
+    # The choice holds: signed out and in again, the desk is still in Chinese.
+    page.get_by_role("button", name="退出登录").click()
+    expect(page.get_by_text("您已退出登录。")).to_be_visible()
+    page.get_by_role("textbox", name="用户名").fill("li.na")
+    page.get_by_label("密码").fill("demo")
+    page.get_by_role("button", name="登录", exact=True).click()
+    expect(page.get_by_role("heading", name="工作队列")).to_be_visible()
+
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("heading", name="Work queue")).to_be_visible()
+    expect(page.locator("nav.mainnav").get_by_role("link", name="My requests")).to_be_visible()

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from hdcore.clock import now
 from hdcore.hookspecs import hookimpl
 from hdcore.i18n import _
+from hdcore.mail.plugin import MailPlugin
+from hdcore.notify.plugin import NotificationsPlugin
 from hdcore.plugin import HelpdeskPlugin
 from hdcore.plugin_types import Permission
-from hdcore.services.base import host_of
+from hdcore.services.base import company_timezone, host_of
+from hdcore.sla.ladder import reopen_deadline
+from hdcore.sla.plugin import SlaPlugin
 from hdcore.workflow import SUPERVISORS, StateKind, TransitionContext, WorkflowContribution
 from hdcore.workflow.lifecycle import CORE_WORKFLOW
 
@@ -40,7 +45,8 @@ class CorePlugin(HelpdeskPlugin):
         reasons: list[str] = []
         name = ctx.transition.name
         wf = host_of(ctx.session).workflow(ctx.request.category)
-        finishing = wf.kind(ctx.transition.target) is StateKind.RESOLVED or name == "close"
+        finishing = (wf.kind(ctx.transition.target) is StateKind.RESOLVED
+                     or name in ("close", "auto_close"))
         if finishing and any(t.is_open for t in ctx.request.tasks):
             reasons.append(str(_("All tasks must be completed or cancelled first.")))
         if (
@@ -48,13 +54,29 @@ class CorePlugin(HelpdeskPlugin):
             and ctx.request.status == "closed"
             and ctx.actor.role not in SUPERVISORS
         ):
-            reasons.append(
-                str(_("Only the help desk lead or a manager can reopen a closed request."))
-            )
+            reasons.extend(_reopen_refusal(ctx))
         return reasons
+
+
+def _reopen_refusal(ctx: TransitionContext) -> list[str]:
+    """Why someone other than a supervisor may not reopen this closed request (if they may).
+
+    A request that closed itself for want of an answer may be reopened by its requester for
+    the reopen window of the category's reminder policy.
+    """
+    deadline = reopen_deadline(ctx.session, ctx.request)
+    if deadline is None or ctx.request.requester_id != ctx.actor.id:
+        return [str(_("Only the help desk lead or a manager can reopen a closed request."))]
+    if now() > deadline:
+        local = deadline.astimezone(company_timezone(ctx.session)).strftime("%Y-%m-%d %H:%M")
+        return [str(_("The request closed itself because nobody confirmed it; it could be "
+                      "reopened until %(until)s. Please file a new request, or ask the help "
+                      "desk to reopen it.")) % {"until": local}]
+    return []
 
 
 def builtin_plugins() -> list[HelpdeskPlugin]:
     """The core's essential plugins, registered first by every host (core features that use
-    the same hooks as the category plugins: the lifecycle, and more as the core grows)."""
-    return [CorePlugin()]
+    the same hooks as the category plugins: the lifecycle, service levels, and more as the
+    core grows)."""
+    return [CorePlugin(), SlaPlugin(), NotificationsPlugin(), MailPlugin()]

@@ -14,6 +14,17 @@ def default_home() -> Path:
     return Path(os.environ.get("HELPDESK_HOME", "instance")).resolve()
 
 
+def _int_env(name: str, default: int) -> int:
+    """An integer environment variable; a clear error naming it when it is not one."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
+
+
 @dataclass
 class Settings:
     """What the core needs to run; every interface builds one with :meth:`from_env`."""
@@ -23,8 +34,39 @@ class Settings:
     timezone: str = "Asia/Shanghai"
     #: Discover plugins through the ``hdcore.plugins`` entry points.
     discover_plugins: bool = True
+    #: Where people reach the web UI; links in e-mails start with it.
+    base_url: str = "http://127.0.0.1:5000"
+    #: The SMTP server outgoing mail goes through (empty: mail waits in the outbox).
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    #: The sender of notifications (and where replies go), e.g. ``IT HelpDesk <it@corp.cn>``.
+    mail_from: str = "IT HelpDesk <helpdesk@helpdesk.local>"
+    #: Sending attempts before a message is marked dead and shown to the administrator.
+    mail_max_attempts: int = 8
+    #: The IMAP mailbox ``helpdesk worker`` polls for requests (empty host: no polling).
+    imap_host: str = ""
+    #: 0 means the protocol's default (993 with TLS, 143 without).
+    imap_port: int = 0
+    imap_ssl: bool = True
+    imap_user: str = ""
+    imap_password: str = ""
+    imap_folder: str = "INBOX"
+    #: Where polled messages are moved once stored (created when missing).
+    imap_processed_folder: str = "Processed"
+    #: What happens to mail from addresses no active account has: ``hold`` or ``reject``.
+    mail_unknown: str = "hold"
+    #: Messages one sender may send in an hour before the rest are held (a flood).
+    mail_sender_cap: int = 20
+    #: Larger incoming messages are refused (and kept for the administrator).
+    mail_max_mb: int = 25
 
     def __post_init__(self) -> None:
+        if self.mail_unknown not in ("hold", "reject"):
+            raise ValueError(
+                f"HELPDESK_MAIL_UNKNOWN must be 'hold' or 'reject', not {self.mail_unknown!r}")
         if not self.database_url:
             self.database_url = f"sqlite:///{self.home / 'helpdesk.db'}"
 
@@ -46,11 +88,38 @@ class Settings:
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
-        """Settings from ``HELPDESK_DATABASE_URL``, ``HELPDESK_HOME``, ``HELPDESK_TIMEZONE``."""
+        """Settings from ``HELPDESK_DATABASE_URL``, ``HELPDESK_HOME``, ``HELPDESK_TIMEZONE``,
+        ``HELPDESK_BASE_URL``, ``HELPDESK_SMTP_HOST``, ``_PORT``, ``_USER``, ``_PASSWORD``,
+        ``_STARTTLS`` (1/true/yes), ``HELPDESK_MAIL_FROM`` and ``HELPDESK_MAIL_MAX_ATTEMPTS``;
+        mail in: ``HELPDESK_IMAP_HOST``, ``_PORT``, ``_SSL`` (default on), ``_USER``,
+        ``_PASSWORD``, ``_FOLDER``, ``_PROCESSED_FOLDER``, ``HELPDESK_MAIL_UNKNOWN`` (hold or
+        reject), ``HELPDESK_MAIL_SENDER_CAP`` (per hour) and ``HELPDESK_MAIL_MAX_MB``."""
         values: dict[str, object] = {
             "database_url": os.environ.get("HELPDESK_DATABASE_URL", ""),
             "home": default_home(),
             "timezone": os.environ.get("HELPDESK_TIMEZONE", "Asia/Shanghai"),
+            "base_url": os.environ.get("HELPDESK_BASE_URL", cls.base_url),
+            "smtp_host": os.environ.get("HELPDESK_SMTP_HOST", ""),
+            "smtp_port": _int_env("HELPDESK_SMTP_PORT", cls.smtp_port),
+            "smtp_user": os.environ.get("HELPDESK_SMTP_USER", ""),
+            "smtp_password": os.environ.get("HELPDESK_SMTP_PASSWORD", ""),
+            "smtp_starttls": os.environ.get("HELPDESK_SMTP_STARTTLS", "").strip().lower()
+            in ("1", "true", "yes", "on"),
+            "mail_from": os.environ.get("HELPDESK_MAIL_FROM", cls.mail_from),
+            "mail_max_attempts": _int_env("HELPDESK_MAIL_MAX_ATTEMPTS", cls.mail_max_attempts),
+            "imap_host": os.environ.get("HELPDESK_IMAP_HOST", "").strip(),
+            "imap_port": _int_env("HELPDESK_IMAP_PORT", cls.imap_port),
+            "imap_ssl": os.environ.get("HELPDESK_IMAP_SSL", "1").strip().lower()
+            not in ("0", "false", "no", "off"),
+            "imap_user": os.environ.get("HELPDESK_IMAP_USER", ""),
+            "imap_password": os.environ.get("HELPDESK_IMAP_PASSWORD", ""),
+            "imap_folder": os.environ.get("HELPDESK_IMAP_FOLDER", "").strip() or cls.imap_folder,
+            "imap_processed_folder": os.environ.get("HELPDESK_IMAP_PROCESSED_FOLDER", "").strip()
+            or cls.imap_processed_folder,
+            "mail_unknown": os.environ.get("HELPDESK_MAIL_UNKNOWN", "").strip().lower()
+            or cls.mail_unknown,
+            "mail_sender_cap": _int_env("HELPDESK_MAIL_SENDER_CAP", cls.mail_sender_cap),
+            "mail_max_mb": _int_env("HELPDESK_MAIL_MAX_MB", cls.mail_max_mb),
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

@@ -4,22 +4,43 @@ Everything is created the way people would create it: the administrator sets up 
 IT groups and accounts; employees file requests (or the lead takes them by phone); the lead
 assigns; each step of a category's sample path is taken by someone allowed to take it. The
 random choices are seeded, so two loads give the same data.
+
+It happens over time, as on a real desk: the load runs under a controlled clock that starts
+about a month ago and moves on between steps by office-hour gaps (minutes for a dispatch, hours
+for a technician's next step, days for a vendor), so requests have different ages, answers
+come after minutes or hours, and some open requests are late. The clock is the real one again
+when the load ends, also when it fails.
 """
 
 from __future__ import annotations
 
+import heapq
 import random
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from datetime import time as clock_time
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from hdcore import clock
 from hdcore import services as svc
 from hdcore.app import HelpDesk
+from hdcore.demo_routing import seed_routing
+from hdcore.demo_timeline import (
+    GAPS,
+    ZONE,
+    business_add,
+    business_back,
+    draw,
+    is_working_day,
+    office_minutes,
+    shift,
+)
 from hdcore.errors import Conflict, HelpdeskError, TransitionRefused
 from hdcore.i18n import _
 from hdcore.models import (
@@ -34,7 +55,7 @@ from hdcore.models import (
     Vendor,
 )
 from hdcore.plugin_types import SampleRequest
-from hdcore.workflow import DEPARTMENT_HEAD, REQUESTER, StateKind
+from hdcore.workflow import DEPARTMENT_HEAD, REQUESTER, StateKind, Workflow
 
 DEMO_PASSWORD = "demo"
 DEFAULT_SEED = 2026
@@ -42,6 +63,8 @@ DEFAULT_SEED = 2026
 TARGET_REQUESTS = 40
 MIN_VARIATIONS = 10
 MAIL_DOMAIN = "example.com"
+#: How many days of history the demo replays, ending now.
+HISTORY_DAYS = 30
 
 DEPARTMENTS = (  # code, name, cost centre
     ("FIN", "Finance", "CC-1100"),
@@ -193,12 +216,38 @@ def load_demo(helpdesk: HelpDesk, *, if_empty: bool = False,
                 return DemoSummary(loaded=False, message=message)
             raise DemoDataExists(message)
         loader = _Loader(session, random.Random(seed))
-        loader.organisation()
-        loader.vendors()
-        loader.requests()
+        loader.collect_samples()  # at the real time: the samples are written relative to it
+        with clock.frozen(loader.start) as frozen:
+            loader.clock = frozen
+            loader.organisation()
+            loader.vendors()
+            loader.requests()
+        loader.routing()
         summary = loader.summary()
     summary.seconds = round(time.perf_counter() - started, 2)
     return summary
+
+
+@dataclass
+class _Plan:
+    """A request to replay: who files it, how, and the steps it goes through."""
+
+    category: str
+    sample: SampleRequest
+    requester: User
+    priority: str
+    channel: str
+    path: tuple[tuple[str, dict[str, Any]], ...]
+    #: Who loses patience once the path is walked ("requester" or "technician"), and why.
+    escalation: tuple[str, str] | None = None
+
+
+def history_start(now: datetime) -> datetime:
+    """The first office morning :data:`HISTORY_DAYS` days before ``now``."""
+    day = (now.astimezone(ZONE) - timedelta(days=HISTORY_DAYS)).date()
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return datetime.combine(day, clock_time(8, 30), ZONE)
 
 
 class _Loader:
@@ -214,6 +263,13 @@ class _Loader:
         self.filed: list[ServiceRequest] = []
         self.warnings: list[str] = []
         self.adjustments: list[str] = []
+        #: When the samples were written (the real now), and the replay's first morning.
+        self.written = clock.now()
+        self.start = history_start(self.written)
+        #: Nothing is replayed later than this (the history ends just before now).
+        self.limit = self.written - timedelta(minutes=1)
+        self.clock: clock.FrozenClock | None = None
+        self.samples: list[tuple[str, SampleRequest]] = []
 
     # -- the organisation ------------------------------------------------------------------
 
@@ -287,20 +343,24 @@ class _Loader:
 
     # -- the requests ----------------------------------------------------------------------
 
-    def requests(self) -> None:
-        """Every sample of every enabled category, then variations, escalations and ratings."""
-        samples: list[tuple[str, SampleRequest]] = []
+    def collect_samples(self) -> None:
+        """Ask every enabled category for its samples (at the real time they are written for)."""
         for cat in self.host.categories(self.session):
             found = self.host.sample_requests(cat.name)
             if not found:
                 self.warnings.append(f"category {cat.name!r} has no sample requests")
-            samples.extend((cat.name, s) for s in found)
+            self.samples.extend((cat.name, s) for s in found)
+
+    def requests(self) -> None:
+        """Every sample of every enabled category, then variations; replayed over the past
+        weeks in the order things happen, with escalations near the end."""
+        samples = self.samples
         if not samples:
             return
         requesters = self._requesters()
-        for i, (category, sample) in enumerate(samples):
-            self._file(category, sample, requesters[i % len(requesters)], sample.priority,
-                       sample.channel, sample.path)
+        plans = [_Plan(category, sample, requesters[i % len(requesters)], sample.priority,
+                       sample.channel, tuple(sample.path))
+                 for i, (category, sample) in enumerate(samples)]
         order = list(range(len(samples)))
         self.rng.shuffle(order)
         for k in range(max(MIN_VARIATIONS, TARGET_REQUESTS - len(samples))):
@@ -312,10 +372,104 @@ class _Loader:
             # Mostly well along the path: a desk has more work in hand than untouched requests.
             full = len(sample.path)
             cut = full if self.rng.random() < 0.4 else self.rng.randint(min(1, full), full)
-            self._file(category, sample, self.rng.choice(others), priority, channel,
-                       sample.path[:cut])
-        self._escalations()
-        self._ratings()
+            plans.append(_Plan(category, sample, self.rng.choice(others), priority, channel,
+                               tuple(sample.path[:cut])))
+        self._choose_escalations(plans)
+        self._replay(plans)
+
+    # -- time ------------------------------------------------------------------------------
+
+    def _now(self) -> datetime:
+        assert self.clock is not None, "the requests are replayed under the demo's clock"
+        return self.clock.current
+
+    def _at(self, moment: datetime) -> None:
+        """Move the clock to ``moment`` (never back, never past the end of the history)."""
+        assert self.clock is not None
+        self.clock.set(min(max(moment, self.clock.current), self.limit))
+
+    def _moved(self, value: Any) -> Any:
+        """Sample data, its dates and times moved to the moment it is used."""
+        return shift(value, self.written, self._now())
+
+    def _replay(self, plans: list[_Plan]) -> None:
+        """Run every request's life, all interleaved in the order their steps happen."""
+        queue: list[tuple[datetime, int, _Plan, Iterator[float] | None]] = [
+            (self._filing_time(plan), n, plan, None) for n, plan in enumerate(plans)]
+        heapq.heapify(queue)
+        while queue:
+            moment, n, plan, life = heapq.heappop(queue)
+            if life is not None and moment > self.limit:
+                # Its next step would be in the future: the request is simply not that far yet.
+                life.close()
+                continue
+            self._at(moment)
+            life = life or self._life(plan)
+            gap = next(life, None)
+            if gap is not None:
+                heapq.heappush(queue, (business_add(self._now(), gap), n, plan, life))
+
+    def _gap_kinds(self, category: str, path: Sequence[tuple[str, dict[str, Any]]]) -> list[str]:
+        """The kind of wait before each step of ``path`` (see ``GAPS``), from the states it
+        walks through; and last, whether it ends resolved or closed (``"done"``)."""
+        wf = self.host.workflow(category)
+        state = "new"
+        kinds = []
+        for step, _data in path:
+            t = wf.transition("assign" if step == "assign" else step)
+            kinds.append(self._gap_kind(wf, state, step, t.roles if t else frozenset()))
+            if t is not None and t.target in wf.states:
+                state = t.target
+        done = wf.kind(state) in (StateKind.RESOLVED, StateKind.FINAL)
+        return [*kinds, "done" if done else "open"]
+
+    @staticmethod
+    def _gap_kind(wf: Workflow, state: str, step: str, roles: frozenset[str]) -> str:
+        if step == "assign":
+            return "assign"
+        if REQUESTER in roles:
+            return "requester"
+        if DEPARTMENT_HEAD in roles:
+            return "approval"
+        if state in wf.states and wf.kind(state) is StateKind.WAITING:
+            return "waiting"
+        if (state in wf.states and wf.kind(state) is StateKind.NEW) or step == "start":
+            return "first"
+        return "work"
+
+    def _filing_time(self, plan: _Plan) -> datetime:
+        """When the request is filed.
+
+        Finished requests are spread over the weeks, filed early enough for the longest
+        gaps to fit. Open ones were filed as long ago as their steps usually take, so they are
+        where their path ends or on the way there; a few were filed days before (they are the
+        late ones). Untouched ones came in the last hours, or now and then a day or two ago.
+        """
+        *kinds, ending = self._gap_kinds(plan.category, plan.path)
+        wf = self.host.workflow(plan.category)
+        waits = list(kinds)
+        tasks = sum(len(t.tasks) for step, _d in plan.path if (t := wf.transition(step)))
+        waits += ["task"] * 2 * tasks
+        if any(step == "start" for step, _d in plan.path):
+            waits += ["reply"] * 3
+        if plan.escalation is not None:
+            waits += ["escalation", "reply"]
+        span = office_minutes(self.start + timedelta(hours=1), self.limit)
+        if not plan.path:
+            age = self.rng.uniform(5, 300)
+            if self.rng.random() < 0.2:
+                age += self.rng.uniform(480, 960)
+        elif ending == "done":
+            longest = sum(GAPS[k][1] for k in [*waits, "rating"])
+            age = longest + self.rng.uniform(0, max(span - longest, 0))
+        else:
+            usual = sum(low + (high - low) / 3 for low, high in (GAPS[k] for k in waits))
+            age = usual * self.rng.uniform(1.1, 1.6)
+            if self.rng.random() < 0.2:
+                age += self.rng.uniform(480, 1920)
+        return business_back(self.limit, min(age, span))
+
+    # -- a request's life --------------------------------------------------------------------
 
     def _requesters(self) -> list[User]:
         """Business employees (not heads, who approve) in a seeded order, Zhang Wei often."""
@@ -329,26 +483,48 @@ class _Loader:
             out.append(person)
         return out
 
-    def _file(self, category: str, sample: SampleRequest, requester: User, priority: str,
-              channel: str, path: Iterable[tuple[str, dict[str, Any]]]) -> None:
-        by_phone = channel == "phone"
+    def _life(self, plan: _Plan) -> Iterator[float]:
+        """File the request now, then take its steps; yields the office minutes to wait
+        before each next thing happens."""
+        req = self._submit(plan)
+        if req is None:
+            return
+        wf = self.host.workflow(req.category)
+        for step, data in plan.path:
+            t = wf.transition("assign" if step == "assign" else step)
+            yield draw(self.rng, self._gap_kind(wf, req.status, step,
+                                                t.roles if t else frozenset()))
+            if step == "assign":
+                ok = self._assign(req, self._moved(data))
+            else:
+                ok = yield from self._step(req, step, data)
+            if not ok:
+                return
+            if step == "start":
+                yield from self._talk(req)
+        if plan.escalation is not None:
+            yield from self._escalate(req, *plan.escalation)
+        if req.status == "closed" and req.rating is None and self.rng.random() >= 0.2:
+            yield draw(self.rng, "rating")
+            self._rate(req)
+
+    def _submit(self, plan: _Plan) -> ServiceRequest | None:
+        by_phone = plan.channel == "phone"
+        requester = plan.requester
         actor = self.users["wang.fang"] if by_phone else requester
+        sample = plan.sample
         try:
             req = svc.submit_request(
-                self.session, actor, category=category, title=sample.title,
-                description=sample.description, priority=priority, details=dict(sample.details),
-                channel=channel, requester=requester if by_phone else None,
+                self.session, actor, category=plan.category, title=sample.title,
+                description=sample.description, priority=plan.priority,
+                details=self._moved(dict(sample.details)), channel=plan.channel,
+                requester=requester if by_phone else None,
             )
         except HelpdeskError as exc:
-            self.warnings.append(f"{category} sample {sample.title!r} was not filed: {exc}")
-            return
+            self.warnings.append(f"{plan.category} sample {sample.title!r} was not filed: {exc}")
+            return None
         self.filed.append(req)
-        for step, data in path:
-            ok = self._assign(req, data) if step == "assign" else self._step(req, step, data)
-            if not ok:
-                break
-            if step == "start":
-                self._talk(req)
+        return req
 
     def _assign(self, req: ServiceRequest, data: dict[str, Any]) -> bool:
         """The lead assigns as the sample says (an unknown person becomes the default one)."""
@@ -365,21 +541,27 @@ class _Loader:
             return self._failed(req, "assign", exc)
         return True
 
-    def _step(self, req: ServiceRequest, step: str, data: dict[str, Any]) -> bool:
-        """Take ``step`` as someone allowed to; finish the open tasks first if they block it."""
+    def _step(self, req: ServiceRequest, step: str,
+              data: dict[str, Any]) -> Iterator[float]:
+        """Take ``step`` as someone allowed to; finish the open tasks first if they block it.
+
+        A generator (its value says whether the step was taken): finishing tasks takes time.
+        """
         actor = self._actor_for(req, step)
         if actor is None:
             return self._failed(req, step, f"nobody may take it while {req.status!r}")
         try:
-            svc.transition(self.session, actor, req.id, step, dict(data))
+            svc.transition(self.session, actor, req.id, step, self._moved(dict(data)))
             return True
         except TransitionRefused as exc:
-            if not self._finish_tasks(req):
-                return self._failed(req, step, exc)
+            refused = exc
         except HelpdeskError as exc:
             return self._failed(req, step, exc)
+        if not (yield from self._finish_tasks(req)):
+            return self._failed(req, step, refused)
+        yield draw(self.rng, "work")
         try:
-            svc.transition(self.session, actor, req.id, step, dict(data))
+            svc.transition(self.session, actor, req.id, step, self._moved(dict(data)))
             return True
         except HelpdeskError as exc:
             return self._failed(req, step, exc)
@@ -429,8 +611,9 @@ class _Loader:
             return head
         return allowed[0]
 
-    def _finish_tasks(self, req: ServiceRequest) -> bool:
-        """Work the open tasks in dependency order; whether any was finished."""
+    def _finish_tasks(self, req: ServiceRequest) -> Iterator[float]:
+        """Work the open tasks in dependency order, each taking a while; whether any was
+        finished."""
         finished = False
         while True:
             ready = [t for t in req.tasks if t.is_open and not t.blocked_by]
@@ -440,7 +623,9 @@ class _Loader:
                 worker = self._task_worker(req, task)
                 try:
                     if task.status == "open":
+                        yield draw(self.rng, "task")
                         svc.start_task(self.session, worker, task.id)
+                    yield draw(self.rng, "task")
                     svc.complete_task(self.session, worker, task.id, note="Done.")
                 except HelpdeskError as exc:
                     self.warnings.append(f"{req.number}: task {task.title!r} not done: {exc}")
@@ -454,56 +639,73 @@ class _Loader:
                 return person
         return self.users["wang.fang"]
 
-    def _talk(self, req: ServiceRequest) -> None:
+    def _talk(self, req: ServiceRequest) -> Iterator[float]:
         """Some conversation once work starts: a reply, the requester's answer, a note."""
         tech = self._technician(req) or self.users["wang.fang"]
         try:
             if self.rng.random() < 0.5:
+                yield draw(self.rng, "reply")
                 svc.add_comment(self.session, tech, req.id, self.rng.choice(TECH_REPLIES))
                 open_for_reply = (req.status != "waiting_requester"
                                   and not self.host.workflow(req.category).is_final(req.status))
                 if open_for_reply and self.rng.random() < 0.6:
+                    yield draw(self.rng, "reply")
                     svc.add_comment(self.session, req.requester, req.id,
                                     self.rng.choice(REQUESTER_REPLIES))
             if self.rng.random() < 0.3:
+                yield draw(self.rng, "reply")
                 svc.add_comment(self.session, tech, req.id, self.rng.choice(INTERNAL_NOTES),
                                 internal=True)
         except HelpdeskError as exc:
             self.warnings.append(f"{req.number}: comment not added: {exc}")
 
-    def _escalations(self) -> None:
-        """Two open requests escalated: one by its requester, one by its technician."""
-        open_kinds = (StateKind.NEW, StateKind.ACTIVE, StateKind.WAITING)
-        candidates = [r for r in self.filed
-                      if self.host.workflow(r.category).kind(r.status) in open_kinds]
-        working = [r for r in candidates if r.assignee is not None]
-        chosen: list[tuple[ServiceRequest, User]] = []
-        if candidates:
-            req = self.rng.choice(candidates)
-            chosen.append((req, req.requester))
-        rest = [r for r in working if all(r is not c for c, _u in chosen)]
+    def _choose_escalations(self, plans: list[_Plan]) -> None:
+        """Two requests that stay open get escalated: one by its requester, one by its
+        technician (one that is assigned to someone)."""
+        still_open = [p for p in plans
+                      if p.path and self._gap_kinds(p.category, p.path)[-1] == "open"]
+        working = [p for p in still_open if any(step == "assign" for step, _d in p.path)]
+        if still_open:
+            self.rng.choice(still_open).escalation = ("requester", ESCALATION_REASONS[0])
+        rest = [p for p in working if p.escalation is None]
         if rest:
-            req = self.rng.choice(rest)
-            chosen.append((req, req.assignee))  # type: ignore[arg-type]
-        for (req, actor), reason in zip(chosen, ESCALATION_REASONS, strict=False):
-            try:
-                svc.escalate(self.session, actor, req.id, reason)
-                svc.add_comment(self.session, self.users["chen.jie"], req.id,
-                                "已升级到IT部经理，今天内跟进。", internal=True)
-            except HelpdeskError as exc:
-                self.warnings.append(f"{req.number}: not escalated: {exc}")
+            self.rng.choice(rest).escalation = ("technician", ESCALATION_REASONS[1])
 
-    def _ratings(self) -> None:
-        """Most requesters rate their closed requests."""
-        for req in self.filed:
-            if req.status != "closed" or req.rating is not None or self.rng.random() < 0.2:
-                continue
-            score = self.rng.choice(SCORES)
-            try:
-                svc.rate(self.session, req.requester, req.id, score,
-                         self.rng.choice(RATING_COMMENTS[score]))
-            except HelpdeskError as exc:
-                self.warnings.append(f"{req.number}: not rated: {exc}")
+    def _escalate(self, req: ServiceRequest, who: str, reason: str) -> Iterator[float]:
+        """Escalate ``req`` as its requester or technician; the manager notes it soon after."""
+        open_kinds = (StateKind.NEW, StateKind.ACTIVE, StateKind.WAITING)
+        actor = req.requester if who == "requester" else req.assignee
+        if actor is None or self.host.workflow(req.category).kind(req.status) not in open_kinds:
+            return
+        yield draw(self.rng, "escalation")
+        try:
+            svc.escalate(self.session, actor, req.id, reason)
+        except HelpdeskError as exc:
+            self.warnings.append(f"{req.number}: not escalated: {exc}")
+            return
+        yield draw(self.rng, "reply")
+        try:
+            svc.add_comment(self.session, self.users["chen.jie"], req.id,
+                            "已升级到IT部经理，今天内跟进。", internal=True)
+        except HelpdeskError as exc:
+            self.warnings.append(f"{req.number}: comment not added: {exc}")
+
+    def _rate(self, req: ServiceRequest) -> None:
+        """The requester rates the closed request (most do)."""
+        score = self.rng.choice(SCORES)
+        try:
+            svc.rate(self.session, req.requester, req.id, score,
+                     self.rng.choice(RATING_COMMENTS[score]))
+        except HelpdeskError as exc:
+            self.warnings.append(f"{req.number}: not rated: {exc}")
+
+    # -- automatic assignment --------------------------------------------------------------
+
+    def routing(self) -> None:
+        """Skills, capacity, leave and routing rules; then a few requests routed by them."""
+        result = seed_routing(self.session, self.users, self.groups, self.users["admin"])
+        self.filed.extend(result.routed)
+        self.warnings.extend(result.warnings)
 
     # -- the summary -----------------------------------------------------------------------
 

@@ -37,11 +37,20 @@ class Conflict(HelpdeskError):
 
 
 class TransitionRefused(HelpdeskError):
-    """The workflow does not allow this step now; ``reasons`` says why."""
+    """The workflow does not allow this step now; ``reasons`` says why.
+
+    ``message`` and ``reasons`` stay apart, each a whole sentence in the user's language, so an
+    interface shows the message with the reasons as a list (never glued into one string that
+    no translation can get right). ``str(exc)`` puts them on separate lines, for logs.
+    """
 
     def __init__(self, message: str, reasons: list[str] | None = None):
-        self.reasons = reasons or []
-        super().__init__(message + (": " + "; ".join(self.reasons) if self.reasons else ""))
+        self.message = message
+        self.reasons = list(reasons or [])
+        super().__init__(message, self.reasons)
+
+    def __str__(self) -> str:
+        return "\n".join([self.message, *(f"- {r}" for r in self.reasons)])
 
 
 class CategoryDisabled(HelpdeskError):

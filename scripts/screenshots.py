@@ -50,6 +50,8 @@ LAUNCH_ARGS = [
 VIEWPORT = {"width": 1440, "height": 900}
 #: The technician whose queue and request are shown.
 TECHNICIAN = "li.na"
+#: The employee whose requests are shown.
+EMPLOYEE = "zhang.wei"
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,24 @@ def showcase_request(helpdesk: HelpDesk) -> tuple[str, str]:
         best, _events = max(open_ones, key=lambda pair: (
             pair[0].assignee.username == TECHNICIAN, len(pair[0].tasks), pair[1], -pair[0].id))
         return best.number, best.assignee.username
+
+
+def employee_request(helpdesk: HelpDesk, username: str) -> str:
+    """The number of the employee's request that shows the most: one IT says is solved
+    (confirm, or say it is not fixed), else their latest open one."""
+    with helpdesk.session_scope() as session:
+        mine = session.scalars(
+            select(ServiceRequest)
+            .where(ServiceRequest.requester.has(username=username))
+            .order_by(ServiceRequest.id.desc())).all()
+        if not mine:
+            raise SystemExit(f"scripts/screenshots: the demo data has no request of {username}")
+
+        def rank(req: ServiceRequest) -> tuple[bool, bool]:
+            kind = helpdesk.host.workflow(req.category).kind(req.status)
+            return (kind is StateKind.RESOLVED, kind is not StateKind.FINAL)
+
+        return max(mine, key=rank).number
 
 
 @contextmanager
@@ -186,14 +206,20 @@ def main(argv: list[str] | None = None) -> int:
         helpdesk = build_helpdesk(Path(tmp))
         try:
             number, worker = showcase_request(helpdesk)
+            own = employee_request(helpdesk, EMPLOYEE)
             shots = [
                 Shot("work-queue.png", TECHNICIAN, goto("/desk/", "Work queue"),
                      "the technician's work queue"),
                 # Whole: its steps, tasks and history do not fit in one window.
                 Shot("request.png", worker, goto(f"/desk/r/{number}", "Next steps"),
                      f"request {number} on the desk", full_page=True),
-                Shot("portal.png", "zhang.wei", goto("/portal/", "My requests"),
+                Shot("portal.png", EMPLOYEE, goto("/portal/", "My requests"),
                      "the employee's requests"),
+                Shot("portal-request.png", EMPLOYEE, goto(f"/portal/r/{own}", "Details"),
+                     f"request {own} as its requester sees it", full_page=True),
+                Shot("new-request.png", EMPLOYEE,
+                     goto("/portal/new", "What do you need help with?"),
+                     "the service categories to choose from"),
                 Shot("dispatch.png", "wang.fang", goto("/dispatch/", "Intake"),
                      "the lead's intake"),
                 Shot("plugins.png", "admin", goto("/admin/plugins", "Plugins"),

@@ -24,7 +24,7 @@ from hdcore import HelpDesk, Settings, migrate
 from hdcore import services as svc
 from hdcore.host import ENTRY_POINT_GROUP
 
-pytest_plugins = ["tests.pg"]
+pytest_plugins = ["tests.pg", "tests.smtp"]
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

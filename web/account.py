@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from hdcore import ValidationFailed, now
 from hdcore import services as svc
+from hdcore.notify.kinds import kinds_for
 from web.context import db
 from web.i18n import LANG_COOKIE
 
@@ -66,3 +67,20 @@ def password() -> str | Response:
                      {}, exc.errors)
     flash(_("Your password was changed."), "success")
     return redirect(url_for("account.preferences"))
+
+
+@bp.route("/notifications", methods=["GET", "POST"])
+def notification_settings() -> str | Response:
+    """Choose which notifications also come by e-mail (all of them stay under the bell)."""
+    if request.method == "POST":
+        wanted = [k for k in request.form.getlist("email") if k]
+        try:
+            svc.set_email_preferences(db(), current_user, wanted)
+        except ValidationFailed as exc:
+            flash("; ".join(m for msgs in exc.errors.values() for m in msgs), "error")
+        else:
+            flash(_("Your e-mail settings were saved."), "success")
+            return redirect(url_for("account.notification_settings"))
+    return render_template("account/notifications.html", kinds=kinds_for(current_user.is_staff),
+                           wanted=svc.email_preferences(db(), current_user),
+                           has_address=bool(current_user.email))

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from hdcore import HelpDesk, Settings
 from hdcore import services as svc
-from web import auth, errors, formatting, i18n, navigation, plugins
+from web import auth, errors, formatting, i18n, navigation, notifications, plugins
 from web.context import close_session, db
 
 csrf = CSRFProtect()
@@ -49,6 +49,7 @@ def create_app(helpdesk: HelpDesk | None = None, config: dict[str, Any] | None =
     errors.init_app(app)
     formatting.init_app(app)
     navigation.init_app(app)
+    notifications.init_app(app)
     app.teardown_appcontext(close_session)
     plugins.init_app(app)
 
@@ -67,6 +68,11 @@ def create_app(helpdesk: HelpDesk | None = None, config: dict[str, Any] | None =
     app.register_blueprint(desk_bp)
     app.register_blueprint(dispatch_bp)
     app.register_blueprint(manage_bp)
+
+    # The REST API (/api/v1): bearer tokens only, JSON errors, its OpenAPI document and docs.
+    from web import api
+
+    api.init_app(app)
 
     @app.route("/")
     @login_required

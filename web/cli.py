@@ -8,6 +8,9 @@ from hdcore import __version__
 from hdcore.demo import DemoSummary, load_demo
 from web.cli_admin import plugins_group, user_group
 from web.cli_base import CliState, HelpdeskGroup, pass_state, upgrade_database
+from web.cli_import import import_group
+from web.cli_mail import mail_group
+from web.cli_tokens import token_group
 
 ALL_INTERFACES = ("0.0.0.0", "::", "")
 
@@ -138,3 +141,6 @@ def worker_command(state: CliState, once: bool, jobs: tuple[str, ...], tick: flo
 
 main.add_command(plugins_group)
 main.add_command(user_group)
+main.add_command(mail_group)
+main.add_command(import_group)
+main.add_command(token_group)

@@ -2,23 +2,81 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import Flask
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from hdcore import Channel, Priority, Role, TaskStatus, now
+from hdcore.i18n import gettext as catalog_gettext
 from web.context import host
 
 
-def when(value: datetime | None, fmt: str = "medium") -> str:
-    """A stored UTC time in the user's zone (empty for none)."""
-    if value is None:
+def parse_time(value: Any) -> datetime | date | None:
+    """A time or a day as stored in JSON (ISO 8601 text), or None when it is not one."""
+    if isinstance(value, datetime | date):
+        return value
+    if not isinstance(value, str) or len(value) < 10 or not value[:4].isdigit():
+        return None
+    try:
+        if len(value) == 10:
+            return date.fromisoformat(value)
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    # Stored times are UTC; a time without a zone can only have come from there.
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def when(value: datetime | date | str | None, fmt: str = "medium") -> str:
+    """A stored UTC time in the user's zone (empty for none); ISO text is read first.
+
+    A day without a time is shown as that day (no zone applies to it).
+    """
+    parsed = parse_time(value)
+    if parsed is None:
+        return "" if value in (None, "") else str(value)
+    if not isinstance(parsed, datetime):
+        return format_date(parsed, "yyyy-MM-dd" if fmt == "short" else fmt)
+    return format_datetime(parsed, "yyyy-MM-dd HH:mm" if fmt == "short" else fmt)
+
+
+def _chinese() -> bool:
+    return str(get_locale() or "").startswith("zh")
+
+
+def join_words(items: Iterable[Any]) -> str:
+    """Names or short values as one list: "A, B, C" in English, "A、B、C" in Chinese."""
+    return ("、" if _chinese() else ", ").join(str(i) for i in items if i not in (None, ""))
+
+
+def join_phrases(items: Iterable[Any]) -> str:
+    """Whole phrases one after the other: "3 requests, 2 tasks"; "3 个请求，2 个任务"."""
+    return ("，" if _chinese() else ", ").join(str(i) for i in items if i not in (None, ""))
+
+
+def stored_text(text: str | None, from_template: bool) -> str:
+    """Text a plugin's template wrote (kept in English, its msgid) in the viewer's language.
+
+    Text people typed is shown as typed; so is a template text the catalog does not know.
+    """
+    if not text:
         return ""
-    return format_datetime(value, "yyyy-MM-dd HH:mm" if fmt == "short" else fmt)
+    return catalog_gettext(text) if from_template else text
+
+
+def task_title(task: Any) -> str:
+    """A task's title in the viewer's language when a workflow template created it."""
+    return stored_text(task.title, bool(getattr(task, "template", None)))
+
+
+def task_description(task: Any) -> str:
+    """A task's description in the viewer's language when a workflow template created it."""
+    return stored_text(task.description, bool(getattr(task, "template", None)))
 
 
 def ago(value: datetime | None) -> str:
@@ -74,8 +132,10 @@ def nl2br(text: str | None) -> Markup:
 
 def init_app(app: Flask) -> None:
     """Register the filters and globals."""
-    app.jinja_env.filters.update(when=when, ago=ago, nl2br=nl2br)
+    app.jinja_env.filters.update(when=when, ago=ago, nl2br=nl2br, join_words=join_words,
+                                 join_phrases=join_phrases, task_title=task_title)
     app.jinja_env.globals.update(
+        task_title=task_title, task_description=task_description,
         state_label=state_label, state_kind=state_kind, category_label=category_label,
         priority_label=lambda v: enum_label(Priority, v),
         channel_label=lambda v: enum_label(Channel, v),

@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask import abort, request
+from flask import abort, flash, request
+from markupsafe import Markup
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from hdcore import Comment, Event, ServiceRequest, Transition, User
+from hdcore import (
+    Comment,
+    Event,
+    Group,
+    HelpdeskError,
+    ServiceRequest,
+    Transition,
+    User,
+    ValidationFailed,
+)
 from hdcore import services as svc
 from hdcore.models import Attachment
 from web.context import host
+from web.history import HistoryEntry, Names, describe
 from web.schema_forms import FieldView, form_fields, parse_form
 
 PAGE_SIZE = 25
@@ -44,24 +56,76 @@ def load_visible(session: Session, actor: User, number: str) -> ServiceRequest:
     return req
 
 
-def timeline(session: Session, req: ServiceRequest, *, internal: bool) -> list[dict[str, Any]]:
-    """The request's history and conversation, oldest first; public entries only unless
+def timeline(session: Session, req: ServiceRequest, *, internal: bool) -> list[HistoryEntry]:
+    """The request's history and conversation, oldest first, each entry worded for people;
+    public entries only (and only the public data of other people's steps) unless
     ``internal``."""
-    events = session.scalars(select(Event).where(Event.request_id == req.id)
-                             .order_by(Event.at, Event.id)).all()
+    events = [ev for ev in session.scalars(select(Event).where(Event.request_id == req.id)
+                                           .order_by(Event.at, Event.id))
+              if internal or ev.public]
     comments = {c.id: c for c in session.scalars(select(Comment).where(
         Comment.request_id == req.id))}
-    users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(
-        {e.actor_id for e in events if e.actor_id} | {c.author_id for c in comments.values()})))}
+    user_ids = {e.actor_id for e in events if e.actor_id} | {
+        c.author_id for c in comments.values()}
+    group_ids: set[int] = set()
+    for ev in events:
+        for key, ids in (("assignee_id", user_ids), ("group_id", group_ids)):
+            pair = ev.changes.get(key)
+            if isinstance(pair, list):
+                ids.update(v for v in pair if isinstance(v, int))
+            if isinstance(ev.data.get(key), int):
+                ids.add(ev.data[key])
+    names = Names(
+        users={u.id: u for u in session.scalars(select(User).where(User.id.in_(user_ids)))},
+        groups={gid: name for gid, name in session.execute(
+            select(Group.id, Group.name).where(Group.id.in_(group_ids)))},
+        tasks={t.id: t for t in req.tasks},
+    )
     out = []
     for ev in events:
-        if not internal and not ev.public:
-            continue
-        entry: dict[str, Any] = {"event": ev, "actor": users.get(ev.actor_id), "comment": None}
+        entry = HistoryEntry(ev, names.users.get(ev.actor_id) if ev.actor_id else None)
         if ev.kind == "comment":
-            entry["comment"] = comments.get(ev.data.get("comment_id"))
+            entry.comment = comments.get(ev.data.get("comment_id"))
+        describe(entry, req, names, internal=internal)
         out.append(entry)
     return out
+
+
+def new_summary_lines(summary: list[tuple[str, str]],
+                      details: list[tuple[str, Any, str]]) -> list[tuple[str, str]]:
+    """The plugin's summary lines that do not repeat a detail already shown."""
+    shown = {(str(label), str(value)) for label, value, _widget in details}
+    return [(str(label), str(value)) for label, value in summary
+            if (str(label), str(value)) not in shown]
+
+
+def flash_list(messages: Sequence[str], category: str = "error", intro: str = "") -> None:
+    """One message box: a single message as it is, several as a list (each a whole sentence,
+    never joined with punctuation that only suits one language)."""
+    items = [str(m) for m in messages if m]
+    if not items and not intro:
+        return
+    if len(items) == 1 and not intro:
+        flash(items[0], category)
+        return
+    body = Markup("").join(Markup("<li>{}</li>").format(m) for m in items)
+    head = Markup("<p>{}</p>").format(intro) if intro else Markup("")
+    flash(head + (Markup('<ul class="flash-list">{}</ul>').format(body) if items else ""),
+          category)
+
+
+def flash_invalid(exc: ValidationFailed, category: str = "error") -> None:
+    """Every reason of a refused input that no field on the page shows."""
+    flash_list([m for msgs in exc.errors.values() for m in msgs], category)
+
+
+def flash_refusal(exc: HelpdeskError) -> None:
+    """A refused action: its message, and the reasons it carries as a list."""
+    reasons = [str(r) for r in getattr(exc, "reasons", None) or []]
+    if reasons:
+        flash_list(reasons, "error", intro=str(getattr(exc, "message", "") or ""))
+    else:
+        flash_list([str(exc)])
 
 
 def step_forms(session: Session, req: ServiceRequest,

@@ -140,6 +140,12 @@ class Group(Base):
     name: Mapped[str] = mapped_column(String(120))
     description: Mapped[str | None] = mapped_column(String(500))
     email: Mapped[str | None] = mapped_column(String(254))
+    #: What the group stands for in the matrix of groups: ``team``, ``skill`` or ``site``.
+    kind: Mapped[str | None] = mapped_column(String(16))
+    #: How automatic assignment picks a person in it (see :mod:`hdcore.routing.policies`).
+    assignment_policy: Mapped[str] = mapped_column(
+        String(16), default="least_loaded", server_default="least_loaded"
+    )
 
     members: Mapped[list[User]] = relationship(
         secondary=group_membership, back_populates="groups"

@@ -92,6 +92,9 @@ class ServiceRequest(Base):
     #: When IT must first answer and resolve by (set by the SLA policy; None without one).
     response_due_at: Mapped[datetime | None] = mapped_column(index=True)
     resolve_due_at: Mapped[datetime | None] = mapped_column(index=True)
+    #: The earliest moment an automatic SLA action (escalation level, reminder, auto-close)
+    #: may fall due; the worker's sweeps scan this index. None: nothing pending.
+    sla_next_check_at: Mapped[datetime | None] = mapped_column(index=True)
 
     escalation_level: Mapped[int] = mapped_column(default=0)
     escalated_at: Mapped[datetime | None]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from sqlalchemy.orm import Session
 
 from hdcore import signals
@@ -29,22 +32,30 @@ def _technician_may_assign(actor: User, req: ServiceRequest, person: User | None
 @service
 def assign(
     session: Session,
-    actor: User,
+    actor: User | None,
     request_id: int | str,
     *,
     assignee: int | str | User | None = None,
     group: int | str | Group | None = None,
     reason: str = "",
     expected_version: int | None = None,
+    data: Mapping[str, Any] | None = None,
 ) -> ServiceRequest:
     """Assign a request to a person and/or a group; a new request becomes *assigned*.
 
     Supervisors assign anything; a technician may take an unassigned request or one of their
     group's, and hand over their own. The assignee must be active IT staff.
+
+    ``actor`` None is **the system**: automatic assignment (:mod:`hdcore.routing`) calls it so,
+    nested in the submission's transaction. It skips the permission checks (no person acts),
+    keeps every other check, and records the event without an actor. Interfaces always pass
+    the signed-in user, never None. ``data`` is stored in the event beside the reason (the
+    routing's reasons under ``"routing"``).
     """
     req = get_request(session, request_id)
-    require_view(actor, req)
-    require_staff(actor)
+    if actor is not None:
+        require_view(actor, req)
+        require_staff(actor)
     wf = host_of(session).workflow(req.category)
     if wf.is_final(req.status):
         raise TransitionRefused(str(_("A closed request cannot be reassigned.")))
@@ -64,7 +75,8 @@ def assign(
         errors["assignee"] = [str(_("Choose a person or a group."))]
     if errors:
         raise ValidationFailed(errors)
-    if actor.role not in SUPERVISORS and not _technician_may_assign(actor, req, person, grp):
+    if (actor is not None and actor.role not in SUPERVISORS
+            and not _technician_may_assign(actor, req, person, grp)):
         raise PermissionDenied(str(_("Only the help desk lead can assign this request.")))
     check_version(req, expected_version)
 
@@ -80,8 +92,9 @@ def assign(
         changes["status"] = [req.status, wf.transitions["assign"].target]
         req.status = wf.transitions["assign"].target
     req.updated_at = utcnow()
-    record(session, req, actor, "assigned", changes,
-           {"reason": reason} if reason else {}, public=True)
+    event_data = {**(data or {}), **({"reason": reason} if reason else {})}
+    record(session, req, actor, "assigned", changes, event_data, public=True)
     signals.emit(session, signals.request_assigned, "assign", request_id=req.id,
-                 assignee_id=req.assignee_id, group_id=req.group_id, actor_id=actor.id)
+                 assignee_id=req.assignee_id, group_id=req.group_id,
+                 actor_id=actor.id if actor is not None else None)
     return req

@@ -56,10 +56,14 @@ def submit_request(
     channel: str = Channel.WEB.value,
     requester: int | str | User | None = None,
     attachments: Sequence[Upload] = (),
+    incomplete_details: bool = False,
 ) -> ServiceRequest:
     """File a new request; a member of IT staff may file it on ``requester``'s behalf.
 
     ``attachments`` are stored in the same transaction: a bad file refuses the whole request.
+    ``incomplete_details`` is for channels that cannot ask for the category's fields (mail):
+    details that do not validate are left empty and the fields missing are listed in the
+    ``created`` event's ``details_missing``, to be completed by editing the request.
 
     Validates every field at once (title, priority, channel, the category's details) and
     raises one :class:`ValidationFailed` naming them all; a disabled category is refused with
@@ -95,6 +99,11 @@ def submit_request(
 
     schema = host.request_schema(category)
     loaded, detail_errors = load(schema, details, prefix="details")
+    missing: list[str] = []
+    if incomplete_details and detail_errors:
+        missing = sorted({key.split(".")[1] if "." in key else "_schema"
+                          for key in detail_errors})
+        loaded, detail_errors = {}, {}
     errors.update(detail_errors)
     if errors:
         raise ValidationFailed(errors)
@@ -108,7 +117,7 @@ def submit_request(
         priority=priority,
         channel=channel,
         status="new",
-        details=to_json(schema, loaded),
+        details={} if missing else to_json(schema, loaded),
         requester=person,
         entered_by=actor,
     )
@@ -116,7 +125,7 @@ def submit_request(
     session.flush()
     record(session, req, actor, "created", data={
         "category": category, "channel": channel, "priority": priority,
-        "on_behalf": on_behalf,
+        "on_behalf": on_behalf, **({"details_missing": missing} if missing else {}),
     })
     for upload in attachments:
         add_attachment(session, actor, req.id, filename=upload.filename, stream=upload.stream,
@@ -129,6 +138,10 @@ def submit_request(
         }, public=False)
     signals.emit(session, signals.request_created, "submit_request", request_id=req.id,
                  number=req.number, category=category, requester_id=person.id, channel=channel)
+    # Automatic assignment, in this transaction (imported here: routing uses the services).
+    from hdcore.routing import route_new_request
+
+    route_new_request(session, req, suggestion)
     return req
 
 

@@ -92,7 +92,20 @@ def transition(
         if errors:
             raise ValidationFailed(errors)
     check_version(req, expected_version)
+    return take_step(session, actor, req, t, loaded)
 
+
+def take_step(session: Session, actor: User, req: ServiceRequest, t: Transition,
+              loaded: dict[str, Any], extra: dict[str, Any] | None = None) -> ServiceRequest:
+    """Run the guards and vetoes of ``t``, then change the state, create its tasks, let the
+    plugins react, record the event (with ``extra`` in its data) and queue the signal.
+
+    The caller has checked that the step may be taken by ``actor`` (see :func:`transition`;
+    the system's own steps go through :func:`hdcore.services.system.system_transition`).
+    """
+    host = host_of(session)
+    wf = host.workflow(req.category)
+    name = t.name
     ctx = TransitionContext(session=session, request=req, transition=t, actor=actor, data=loaded)
     reasons = [r for g in t.guards if (r := g(ctx))] + host.check_transition(ctx)
     if reasons:
@@ -106,7 +119,7 @@ def transition(
     host.on_transition(ctx)
     record(
         session, req, actor, "transition", {"status": [old, req.status]},
-        {"transition": name, **(to_json(t.schema, loaded) if t.schema else {})},
+        {"transition": name, **(to_json(t.schema, loaded) if t.schema else {}), **(extra or {})},
         public=t.public,
     )
     signals.emit(session, signals.request_status_changed, "transition", request_id=req.id,
@@ -144,7 +157,9 @@ def _apply(session: Session, ctx: TransitionContext, target_kind: StateKind) -> 
     now = utcnow()
     req.status = target_of(session, req, t)
     req.updated_at = now
-    if actor.is_staff and req.first_response_at is None and req.requester_id != actor.id:
+    # The system closing a silent request is no answer from IT.
+    answering = actor.is_staff and not getattr(actor, "is_system", False)
+    if answering and req.first_response_at is None and req.requester_id != actor.id:
         req.first_response_at = now
     if target_kind is StateKind.RESOLVED:
         req.resolved_at = now

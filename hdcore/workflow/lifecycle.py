@@ -106,6 +106,13 @@ TRANSITIONS = (
         "force_close", _("Force close"), ("new", "@active", "@waiting", "resolved"), "closed",
         roles=SUPERVISORS, schema=ReasonSchema, style="danger",
     ),
+    Transition(
+        "auto_close", _("Closed automatically"), ("resolved",), "closed", roles=frozenset(),
+        schema=ReasonSchema,
+        # taken by the worker when the requester never confirmed (the SLA reminder ladder);
+        # nobody takes it by hand
+        meta={"via": "system"},
+    ),
 )
 
 CORE_WORKFLOW = WorkflowContribution(states=STATES, transitions=TRANSITIONS)

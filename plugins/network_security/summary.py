@@ -1,19 +1,18 @@
-"""Summary lines of a request's details for its page: the rule in one line, the severity."""
+"""Summary lines of a request's details for its page: the rule in one line, when it ends."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from hdcore import lazy_gettext as _
 from plugins.network_security.kinds import (
     DIRECTION_CHOICES,
     FIREWALL,
-    KIND_CHOICES,
     PROTOCOL_CHOICES,
-    SEVERITY_CHOICES,
-    VULNERABILITY,
     label_of,
 )
+from plugins.network_security.validators import today
 
 
 def rule_line(details: dict[str, Any]) -> str:
@@ -26,19 +25,30 @@ def rule_line(details: dict[str, Any]) -> str:
     return f"{protocol} {details.get('source', '?')} → {target} ({direction})"
 
 
-def lines(details: dict[str, Any]) -> list[tuple[str, str]]:
-    """``(label, value)`` lines summarising a network security request."""
-    kind = details.get("kind")
-    out = [(str(_("Kind of request")), label_of(KIND_CHOICES, kind))]
-    if kind == FIREWALL:
-        out.append((str(_("Firewall rule")), rule_line(details)))
-        if details.get("temporary") and details.get("end_date"):
-            out.append((str(_("Temporary until")), str(details["end_date"])))
-        else:
-            out.append((str(_("Duration")), str(_("Permanent"))))
-    elif kind == VULNERABILITY and details.get("cvss_score") is not None:
-        severity = label_of(SEVERITY_CHOICES, details.get("severity"))
-        out.append((str(_("Severity")), f"{severity} (CVSS {details['cvss_score']:.1f})"))
-    elif details.get("severity"):
-        out.append((str(_("Severity")), label_of(SEVERITY_CHOICES, details["severity"])))
+def expiry(end: date, on: date) -> str:
+    """When a temporary rule ends, counted from the day ``on`` ("ends in 3 days")."""
+    days = (end - on).days
+    if days == 0:
+        return str(_("ends today"))
+    if days == 1:
+        return str(_("ends tomorrow"))
+    if days > 1:
+        return str(_("ends in %(n)d days")) % {"n": days}
+    if days == -1:
+        return str(_("ended yesterday"))
+    return str(_("ended %(n)d days ago")) % {"n": -days}
+
+
+def lines(details: dict[str, Any], on: date | None = None) -> list[tuple[str, str]]:
+    """``(label, value)`` lines the fields do not show by themselves: a firewall change's rule
+    in one line, and when a temporary rule ends (the page shows each field already)."""
+    if details.get("kind") != FIREWALL:
+        return []
+    out = [(str(_("Firewall rule")), rule_line(details))]
+    if details.get("temporary") and details.get("end_date"):
+        try:
+            end = date.fromisoformat(str(details["end_date"]))
+        except ValueError:
+            return out
+        out.append((str(_("Temporary rule")), expiry(end, on or today())))
     return out

@@ -1,27 +1,41 @@
-"""Summary lines of a repair request for its page: the equipment at a glance, how long down."""
+"""Summary lines of a repair request for its page: what the fields do not say by themselves.
+
+The request page already shows every field (equipment, model, tag, the day the fault began);
+the summary adds only what follows from them: how long ago the fault started.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from hdcore import lazy_gettext as _
-from plugins.outsourcing.schemas import EQUIPMENT_TYPES
+from hdcore import now
+
+#: The company's calendar decides what "today" is.
+COMPANY_TZ = ZoneInfo("Asia/Shanghai")
+
+
+def company_today() -> date:
+    """Today in the company's time zone, by the help desk's clock."""
+    return now().astimezone(COMPANY_TZ).date()
+
+
+def fault_age(since: date, today: date) -> str:
+    """How long ago the fault started, in words ("today", "yesterday", "3 days ago")."""
+    days = max((today - since).days, 0)
+    if days == 0:
+        return str(_("today"))
+    if days == 1:
+        return str(_("yesterday"))
+    return str(_("%(n)d days ago")) % {"n": days}
 
 
 def detail_summary(details: dict[str, Any], today: date | None = None) -> list[tuple[str, str]]:
-    """``(label, value)`` lines: type, model and tag in one; the fault's start and its age."""
-    lines: list[tuple[str, str]] = []
-    kind = dict(EQUIPMENT_TYPES).get(details.get("equipment_type", ""))
-    parts = [str(kind) if kind else "", details.get("equipment") or "",
-             details.get("asset_tag") or ""]
-    if any(parts):
-        lines.append((str(_("Equipment")), " · ".join(p for p in parts if p)))
+    """``(label, value)`` lines: when the fault started, counted from today."""
     try:
         since = date.fromisoformat(details["since"])
     except (KeyError, TypeError, ValueError):
-        return lines
-    days = max(((today or date.today()) - since).days, 0)
-    lines.append((str(_("Faulty since")),
-                  str(_("%(date)s, %(n)d day(s) ago")) % {"date": since.isoformat(), "n": days}))
-    return lines
+        return []
+    return [(str(_("Fault started")), fault_age(since, today or company_today()))]

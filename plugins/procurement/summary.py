@@ -66,28 +66,31 @@ def _purchase(p: dict[str, Any], approval: dict[str, Any]) -> list[Line]:
         approved = to_amount(approval.get("amount"))
         pct = overrun_percent(quoted, approved) if approved is not None else None
         if approval.get("status") == "approved" and approved is not None and pct is not None:
-            text = str(_("%(pct)s%% against the approved amount")) % {
-                "pct": f"{pct:+}"}
-            if needs_reapproval(quoted, approved):
-                text += str(_("; needs approval again"))
-            lines.append((_("Quote against approval"), text))
+            template = (_("%(pct)s%% against the approved amount; needs approval again")
+                        if needs_reapproval(quoted, approved)
+                        else _("%(pct)s%% against the approved amount"))
+            lines.append((_("Quote against approval"), str(template) % {"pct": f"{pct:+}"}))
     if p.get("po_number"):
         lines.append((_("Purchase order"), str(_(
             "%(po)s of %(ordered)s, delivery expected %(expected)s")) % {
             "po": p["po_number"], "ordered": p.get("ordered_at", ""),
             "expected": p.get("expected_delivery", "")}))
     if p.get("delivered_on"):
-        text = str(_("%(day)s, delivery note %(note)s")) % {
-            "day": p["delivered_on"], "note": p.get("delivery_note", "")}
         late = p.get("late_days") or 0
-        text += (str(_("; %(n)d day(s) late")) % {"n": late} if late
-                 else str(_("; on time")))
-        lines.append((_("Delivered"), text))
+        if not late:
+            template = _("%(day)s, delivery note %(note)s; on time")
+        elif late == 1:
+            template = _("%(day)s, delivery note %(note)s; 1 day late")
+        else:
+            template = _("%(day)s, delivery note %(note)s; %(n)d days late")
+        lines.append((_("Delivered"), str(template) % {
+            "day": p["delivered_on"], "note": p.get("delivery_note", ""), "n": late}))
     problems = p.get("problems") or []
     if problems and isinstance(problems[-1], dict):
         last = problems[-1]
         label = PROBLEM_TYPE_LABELS.get(last.get("type", ""), _("Other problem"))
-        lines.append((_("Delivery problem"), f"{label}: {last.get('description', '')}"))
+        lines.append((_("Delivery problem"), str(_("%(problem)s: %(description)s")) % {
+            "problem": label, "description": last.get("description", "")}))
     received = p.get("received")
     if isinstance(received, dict):
         lines.append((_("Receipt confirmed"), str(_("by %(name)s on %(day)s")) % {

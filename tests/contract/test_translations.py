@@ -297,11 +297,12 @@ class VisibleText(HTMLParser):
     """The text a person sees on a page: text nodes, the title, and the placeholder, title, alt
     and aria-label attributes and button values.
 
-    Scripts and styles are not text; nor are technical names shown as such: ``<code>`` and
+    Scripts and styles are not text, nor what people typed into a textarea; nor are technical
+    names shown as such: ``<code>`` and
     identifiers in tooltips (``title="in_progress"``).
     """
 
-    HIDDEN = {"script", "style", "code", "kbd", "samp"}
+    HIDDEN = {"script", "style", "code", "kbd", "samp", "textarea"}
     ATTRS = {"placeholder", "title", "alt", "aria-label"}
     IDENTIFIER = re.compile(r"[a-z][a-z0-9_.-]*")
 

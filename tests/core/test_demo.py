@@ -122,3 +122,53 @@ def test_demo_is_the_same_every_time(tmp_path, plugins):
             hd.dispose()
 
     assert load("one") == load("two")
+
+
+def test_the_demo_replays_weeks_of_office_hours_and_gives_the_clock_back(helpdesk):
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from hdcore import Event, now
+    from hdcore.demo_timeline import PERIODS
+
+    before = datetime.now(UTC)
+    load_demo(helpdesk)
+    assert abs(now() - datetime.now(UTC)) < timedelta(seconds=5)  # the real clock again
+
+    shanghai = ZoneInfo("Asia/Shanghai")
+    with helpdesk.session_scope() as s:
+        reqs = [r for r in s.scalars(select(ServiceRequest)) if r.created_at < before]
+        filed = sorted(r.created_at for r in reqs)
+        assert filed[0] >= before - timedelta(days=31) and filed[-1] < before
+        assert filed[-1] - filed[0] > timedelta(days=14)  # requests of different ages
+        # First answers after minutes to hours (or over a night), not all at once.
+        waits = [r.first_response_at - r.created_at for r in reqs if r.first_response_at]
+        assert len(waits) >= 10 and len(set(waits)) == len(waits)
+        assert all(timedelta(minutes=1) <= w <= timedelta(days=4) for w in waits)
+        assert sum(w < timedelta(hours=4) for w in waits) >= len(waits) // 2
+        # Everything the replay did, it did in office hours on a working day.
+        history = s.scalars(select(Event.at).where(Event.at < before)).all()
+        assert len({e.date() for e in history}) >= 10
+        for at in history:
+            local = at.astimezone(shanghai)
+            assert local.weekday() < 5, local
+            assert any(a <= local.time() <= b for a, b in PERIODS), local
+        # Each request's own story goes forward in time.
+        for r in reqs:
+            stamps = s.scalars(select(Event.at).where(Event.request_id == r.id)
+                               .order_by(Event.id)).all()
+            assert stamps == sorted(stamps), r.number
+
+
+def test_a_failed_load_gives_the_real_clock_back(helpdesk, monkeypatch):
+    from datetime import UTC, datetime, timedelta
+
+    from hdcore import demo, now
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(demo.svc, "rate", broken)
+    with pytest.raises(RuntimeError, match="disk is full"):
+        load_demo(helpdesk)
+    assert abs(now() - datetime.now(UTC)) < timedelta(seconds=5)

@@ -62,13 +62,13 @@ def add_people(hd: HelpDesk) -> None:
 def test_upgrade_of_an_empty_database_creates_the_models_schema(desk):
     assert tables(desk) == set()
     assert migrate.current_heads(desk) == frozenset()
-    assert migrate.pending(desk) == [migrate.BASE_REVISION]
+    assert migrate.pending(desk)[0] == migrate.BASE_REVISION
 
     migrate.upgrade(desk)
 
     assert tables(desk) == migrate.core_tables() | {"alembic_version"}
     assert schema_differences(desk) == []
-    assert migrate.current_heads(desk) == migrate.script_heads(desk) == {migrate.BASE_REVISION}
+    assert migrate.current_heads(desk) == migrate.script_heads(desk)
     assert migrate.is_up_to_date(desk) and migrate.pending(desk) == []
     if desk.engine.dialect.name == "sqlite":  # switched off while migrating, and on again
         with desk.engine.connect() as conn:
@@ -103,7 +103,7 @@ def test_a_second_upgrade_changes_nothing(desk):
 
     ddl = [s for s in statements if s.split()[0].upper() in {"CREATE", "ALTER", "DROP"}]
     assert ddl == []
-    assert migrate.current_heads(desk) == {migrate.BASE_REVISION}
+    assert migrate.current_heads(desk) == migrate.script_heads(desk)
     with desk.session_scope() as s:
         assert s.scalars(select(User.username)).all() == ["zhang.wei"]
 
@@ -200,11 +200,12 @@ def test_a_plugin_with_tables_has_its_own_branch(database_url, plugins, tmp_path
         assert lint.returncode == 0, lint.stdout + lint.stderr
 
         assert migrate.pending(hd) == ["kiosk_0001"]
-        assert migrate.script_heads(hd) == {migrate.BASE_REVISION, "kiosk_0001"}
+        core_heads = migrate.current_heads(hd)
+        assert migrate.script_heads(hd) == core_heads | {"kiosk_0001"}
 
         migrate.upgrade(hd)
 
-        assert migrate.current_heads(hd) == {"kiosk_0001"}  # which implies the core's 0001
+        assert "kiosk_0001" in migrate.current_heads(hd)
         assert migrate.is_up_to_date(hd)
         assert schema_differences(hd) == []
         with hd.engine.connect() as conn:
@@ -216,7 +217,7 @@ def test_a_plugin_with_tables_has_its_own_branch(database_url, plugins, tmp_path
         migrate.downgrade(hd, "kiosk@base")  # the plugin's branch alone
 
         assert "kiosk_visit" not in tables(hd) and "service_request" in tables(hd)
-        assert migrate.current_heads(hd) == {migrate.BASE_REVISION}
+        assert migrate.current_heads(hd) == core_heads
 
         migrate.upgrade(hd)
         migrate.downgrade(hd, "base")

@@ -8,7 +8,7 @@ permissions, vetoes, the samples and the Chinese translation.
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -34,6 +34,7 @@ from hdcore import (
 )
 from hdcore import services as svc
 from plugins.network_security import plugin as ns_plugin
+from plugins.network_security import summary
 from plugins.network_security.schemas import NetworkSecuritySchema
 from plugins.network_security.vendors import SECURITY_VENDOR
 
@@ -548,10 +549,19 @@ def test_the_request_page_summary(session):
         **RULE, "temporary": True, "end_date": "2026-12-31"}))
     assert lines["Firewall rule"] == "TCP 10.30.12.0/24 → erp-db01.hq.corp:1521 " \
                                      "(Internal (between our own networks))"
-    assert lines["Temporary until"] == "2026-12-31"
-    vuln = dict(svc.host_of(session).detail_summary(CAT, {**VULNERABILITY,
-                                                          "severity": "critical"}))
-    assert vuln["Severity"] == "Critical (CVSS 9.8)"
+    # The page shows every field already: the summary adds only what follows from them.
+    assert set(lines) == {"Firewall rule", "Temporary rule"}
+    vuln = svc.host_of(session).detail_summary(CAT, {**VULNERABILITY, "severity": "critical"})
+    assert vuln == []
+
+
+def test_the_summary_counts_the_days_to_a_temporary_rule_s_end():
+    day = date(2026, 3, 2)
+    ends = {n: summary.expiry(day + timedelta(days=n), day) for n in (-3, -1, 0, 1, 14)}
+    assert ends == {-3: "ended 3 days ago", -1: "ended yesterday", 0: "ends today",
+                    1: "ends tomorrow", 14: "ends in 14 days"}
+    rule = {**RULE, "temporary": True, "end_date": "2026-03-16"}
+    assert dict(summary.lines(rule, on=day))["Temporary rule"] == "ends in 14 days"
 
 
 # -- translations ----------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from hdcore import (
 from hdcore import services as svc
 from plugins import outsourcing
 from plugins.outsourcing.samples import HENGTONG, LENOVO, RICOH
+from plugins.outsourcing.summary import detail_summary, fault_age
 
 CATEGORY = "outsourcing"
 KIND = "maintenance"
@@ -224,8 +225,21 @@ def test_the_lead_files_a_repair_taken_by_phone(session, desk):
     assert req.channel == "phone" and req.details["equipment"] == "Ricoh IM C3000"
     assert svc.can_view(people.employee, req)
     lines = dict(svc.host_of(session).detail_summary(CATEGORY, req.details))
-    assert lines["Equipment"] == "Copier · Ricoh IM C3000"
-    assert lines["Faulty since"].endswith("2 day(s) ago")
+    # The page shows the fields themselves; the summary adds only the fault's age.
+    assert list(lines) == ["Fault started"] and lines["Fault started"].endswith("days ago")
+
+
+def test_the_summary_says_how_long_ago_the_fault_started(session):  # session: the catalogs
+    today = date(2026, 3, 2)
+    line = dict(detail_summary({"since": "2026-02-27"}, today=today))
+    assert line == {"Fault started": "3 days ago"}
+    assert detail_summary({"since": "2026-03-01"}, today=today) == [("Fault started",
+                                                                     "yesterday")]
+    assert detail_summary({"since": "2026-03-02"}, today=today) == [("Fault started", "today")]
+    assert fault_age(date(2026, 3, 3), today) == "today"  # a clock running ahead
+    assert detail_summary({"since": "not a day"}, today=today) == []
+    with use_locale("zh_Hans_CN"):
+        assert fault_age(date(2026, 2, 27), today) == "3 天前"
 
 
 def test_warranty_defaults_to_unknown_and_asset_tag_is_optional(session, desk):

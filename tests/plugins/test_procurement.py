@@ -530,7 +530,7 @@ def test_a_late_delivery_shows_on_the_engagement(session, people, suppliers):
     assert eng.promised_completion_at < eng.completed_at
     assert eng.completion_late is True
     assert req.details["purchase"]["late_days"] == 3
-    assert summary(session, req)["Delivered"].endswith("3 day(s) late")
+    assert summary(session, req)["Delivered"].endswith("; 3 days late")
 
 
 def test_a_short_delivery_goes_back_to_the_supplier(session, people, suppliers):

@@ -135,7 +135,13 @@ def test_plugins_page_lists_what_each_plugin_provides(browser, people):
         assert f'id="plugin-{ep.name}"' in html, ep.name
     core = html.split('id="plugin-core"')[1].split("</section>")[0]
     assert "Essential" in core and "/admin/plugins/core/switch" not in core
-    assert "Steps it adds to every category" in core
+    # The core's states and steps, each under its own heading.
+    states = core.index("States it adds to every category")
+    steps = core.index("Steps it adds to every category")
+    assert states < core.index('class="badge state-new"') < steps < core.index("<table")
+    # Each category with its picture (inline, no file to fetch).
+    loans = html.split('id="plugin-loans"')[1].split("</section>")[0]
+    assert re.search(r'<span class="cat-icon cat-loan[^"]*" aria-hidden="true"><svg ', loans)
     loans = html.split('id="plugin-loans"')[1].split("</section>")[0]
     assert "/admin/plugins/loans/switch" in loans and 'name="settings.max_days"' in loans
 

@@ -397,7 +397,9 @@ def test_refused_step_explains_why(browser, people, session):
     resp = b.post(f"{page}/step/hand_over", {"version": str(long.version),
                                              "hand_over.asset_tag": "NB-7"}, page=page)
     assert resp.status_code == 302
-    assert any("Loans over two weeks need the manager" in m for m in flashes(text(b.get(page))))
+    refusal = flashes(text(b.get(page)))
+    assert ("<p>The step cannot be taken</p><ul class=\"flash-list\"><li>Loans over two weeks "
+            "need the manager&#39;s approval first.</li></ul>") in refusal
     # Zhao Lei does not work on it: the step is not offered, and refused if posted.
     other = browser("zhao.lei")
     assert f"{page}/step/resolve" not in text(other.get(page))
@@ -495,7 +497,9 @@ def test_add_tasks_and_dependency_refusal(browser, people, session, req):
     resp = b.post(f"/desk/tasks/{second.id}/start", {"version": str(second.version)}, page=page)
     assert resp.location == f"{page}#task-{second.id}"
     messages = flashes(text(b.get(page)))
-    assert any("The task waits for other tasks: Wipe the disk" in m for m in messages)
+    # The message, then each reason as an item of a list (never glued with punctuation).
+    assert ("<p>The task waits for other tasks</p>"
+            '<ul class="flash-list"><li>Wipe the disk</li></ul>') in messages
     assert reload(session, second).status == "open"
 
     b.post(f"/desk/tasks/{first.id}/complete", {"version": str(first.version)}, page=page)

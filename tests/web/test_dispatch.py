@@ -576,3 +576,29 @@ def test_the_list_behind_a_number(browser, load):
     assert re.findall(r'<div class="req-title">([^<]*)</div>', esc) == ["B"]
     nobody = b.get("/dispatch/work?nobody=1").get_data(as_text=True)
     assert re.findall(r'<div class="req-title">([^<]*)</div>', nobody) == ["F"]
+
+
+# -- how the counts read -----------------------------------------------------------------------
+
+
+def test_older_requests_of_the_caller_are_counted_in_singular_and_plural(browser, callers,
+                                                                        session):
+    for n in range(6):
+        file(session, callers, f"Request {n}")
+    b = browser("wang.fang")
+    page = b.get(f"/dispatch/phone?requester={callers.employee.id}").get_data(as_text=True)
+    assert "… and 1 older one." in page and "older ones" not in page
+    file(session, callers, "One more")
+    page = b.get(f"/dispatch/phone?requester={callers.employee.id}").get_data(as_text=True)
+    assert "… and 2 older ones." in page
+
+
+def test_open_work_reads_as_one_phrase_in_each_language(browser, people, session, intake):
+    svc.add_task(session, people.lead, intake["taken"].id, title="Fetch it", assignee="li.na")
+    b = browser("wang.fang")
+    zh = b.get("/dispatch/", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    option = re.search(rf'<option value="{people.tech.id}"[^>]*>([^<]*)</option>', zh).group(1)
+    assert "，" in option and ", " not in option  # a Chinese comma between the phrases
+    en = b.get("/dispatch/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    option = re.search(rf'<option value="{people.tech.id}"[^>]*>([^<]*)</option>', en).group(1)
+    assert option.endswith("1 open request, 1 task")

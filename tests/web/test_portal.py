@@ -149,3 +149,96 @@ def test_refused_file_keeps_the_form_and_files_nothing(browser, people, session)
     assert resp.status_code == 200
     assert "not accepted" in resp.get_data(as_text=True)
     assert session.scalars(svc.visible_requests(people.employee)).all() == []
+
+
+# -- promised times and the steps -------------------------------------------------------------
+
+
+def test_my_requests_and_the_request_page_show_when_it_promised_to_answer(browser, people,
+                                                                         session):
+    from datetime import UTC, datetime
+
+    from sqlalchemy import delete
+
+    from hdcore.models import SlaPolicy
+
+    # The due times are set by hand below; without SLA policies the SLA leaves them alone.
+    session.execute(delete(SlaPolicy))
+    session.commit()
+
+    b = browser("zhang.wei")
+    resp = b.post("/portal/new/loan", {"title": "Projector for the audit",
+                                       "details.item": "projector", "details.days": "2"})
+    number = resp.location.rsplit("/", 1)[-1]
+    req = svc.get_request(session, number)
+    req.response_due_at = req.resolve_due_at = None  # no time target
+    session.commit()
+    page = b.get(f"/portal/r/{number}").get_data(as_text=True)
+    assert re.search(r"<dt>First answer</dt><dd>\s*<span class=\"muted\">—</span>", page)
+    # The time targets, as the service-level sweep stores them (in UTC; shown in Shanghai).
+    req.response_due_at = datetime(2030, 1, 7, 2, 0, tzinfo=UTC)
+    req.resolve_due_at = datetime(2030, 1, 9, 9, 30, tzinfo=UTC)
+    session.commit()
+
+    listing = b.get("/portal/").get_data(as_text=True)
+    assert "answer by 2030-01-07 10:00" in listing
+    page = b.get(f"/portal/r/{number}").get_data(as_text=True)
+    assert "promised by 2030-01-07 10:00" in page and "promised by 2030-01-09 17:30" in page
+    assert re.search(r"Filed \d{4}-\d\d-\d\d \d\d:\d\d", page)
+
+    svc.assign(session, people.lead, req.id, assignee="li.na")
+    svc.transition(session, people.tech, req.id, "start")
+    listing = b.get("/portal/").get_data(as_text=True)
+    assert "solution by 2030-01-09 17:30" in listing  # answered: the solution is next
+    page = b.get(f"/portal/r/{number}").get_data(as_text=True)
+    assert "promised by 2030-01-07" not in page
+
+
+def test_steps_that_need_input_open_below_their_button(browser, people, session):
+    b = browser("zhang.wei")
+    resp = b.post("/portal/new/loan", {"title": "Laptop", "details.item": "laptop",
+                                       "details.days": "2"})
+    number = resp.location.rsplit("/", 1)[-1]
+    req = svc.get_request(session, number)
+    svc.assign(session, people.lead, req.id, assignee="li.na")
+    svc.transition(session, people.tech, req.id, "start")
+    svc.resolve(session, people.tech, req.id, "Laptop NB-7 is ready.")
+    page = b.get(f"/portal/r/{number}").get_data(as_text=True)
+    # Confirming is one click; "not fixed" and cancelling ask for a reason behind their button.
+    assert re.search(r'<form [^>]*class="inline step-quick" id="step-close">', page)
+    reopen = re.search(r'<details class="step-details" id="step-reopen"\s*>\s*'
+                       r'<summary class="button ">Not fixed: reopen</summary>', page)
+    assert reopen, "the reason for 'not fixed' is folded behind its button"
+    assert "<script" not in page.split("<main")[1] and "style=" not in page
+
+    session.refresh(req)
+    resp = b.post(f"/portal/r/{number}/step/reopen", {"version": str(req.version),
+                                                      "reopen.reason": "  "},
+                  page=f"/portal/r/{number}")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200
+    assert '<details class="step-details" id="step-reopen" open>' in html
+    assert errors_on(html)  # next to the reason
+    session.refresh(req)
+    assert req.status == "resolved"
+
+
+def test_a_refused_step_is_explained_with_its_reasons(browser, people, session):
+    b = browser("zhang.wei")
+    resp = b.post("/portal/new/loan", {"title": "Laptop", "details.item": "laptop",
+                                       "details.days": "2"})
+    number = resp.location.rsplit("/", 1)[-1]
+    req = svc.get_request(session, number)
+    resp = b.post(f"/portal/r/{number}/step/close", {"version": str(req.version)},
+                  page=f"/portal/r/{number}")
+    assert resp.status_code == 302
+    html = b.get(f"/portal/r/{number}").get_data(as_text=True)
+    assert "flash flash-error" in html and "Confirm and close" in html
+
+
+def test_each_category_card_has_a_picture_drawn_inline(browser, people):
+    html = browser("zhang.wei").get("/portal/new").get_data(as_text=True)
+    card = html.split('href="/portal/new/loan"')[1].split("</a>")[0]
+    # A category the icons do not know gets the generic ticket; no image file, no style.
+    assert re.search(r'<span class="cat-icon cat-loan\s*" aria-hidden="true"><svg viewBox', card)
+    assert "<img" not in card and "style=" not in card

@@ -1,6 +1,18 @@
 """The administrator's area: plugins and their settings, accounts, departments, IT groups."""
 
-from web.admin import departments, groups, plugins, users  # noqa: F401  (they add the routes)
+from web.admin import (  # noqa: F401  (they add the routes)
+    calendars,
+    departments,
+    groups,
+    imports,
+    mail,
+    outbox,
+    plugins,
+    resources,
+    routing,
+    sla_policies,
+    users,
+)
 from web.admin.blueprint import bp
 
 __all__ = ["bp"]

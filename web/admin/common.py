@@ -15,6 +15,7 @@ from hdcore import services as svc
 from hdcore.i18n import LOCALES
 from hdcore.workflow import StateKind
 from web.context import db, host
+from web.views_common import flash_invalid
 
 OPEN_TASK = (TaskStatus.OPEN.value, TaskStatus.IN_PROGRESS.value)
 
@@ -69,7 +70,7 @@ def form_failed(exc: ValidationFailed) -> dict[str, list[str]]:
 
 def flash_reasons(exc: ValidationFailed) -> None:
     """Show every reason of a refusal that has no field on the page."""
-    flash(" ".join(m for msgs in exc.errors.values() for m in msgs), "error")
+    flash_invalid(exc)
 
 
 def is_me(user: Any) -> bool:

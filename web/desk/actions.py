@@ -31,7 +31,7 @@ from web.desk.forms import FormState, form_int, form_ints, form_version, local_d
 from web.desk.workspace import render_workspace
 from web.files import uploads
 from web.schema_forms import parse_form
-from web.views_common import load_visible, transition_or_404
+from web.views_common import flash_refusal, load_visible, transition_or_404
 
 Page = Response | tuple[str, int]
 
@@ -59,7 +59,7 @@ def attempt(req: ServiceRequest, form: str, values: dict[str, Any], action: Call
         flash(conflict_message(), "error")
         return render_workspace(req, {form: FormState(values, conflict=True)}, 409)
     except (TransitionRefused, PermissionDenied, CategoryDisabled) as exc:
-        flash(str(exc), "error")
+        flash_refusal(exc)
         return back(req, anchor)
     flash(done, "success")
     return back(req, anchor)

@@ -22,7 +22,7 @@ from web.context import db, host
 from web.desk.blueprint import bp
 from web.desk.forms import form_version
 from web.schema_forms import display_details, form_fields, parse_form
-from web.views_common import load_visible
+from web.views_common import flash_refusal, load_visible
 
 
 def _page(req: ServiceRequest, values: dict[str, Any], errors: dict[str, list[str]],
@@ -64,7 +64,7 @@ def edit(number: str) -> Response | tuple[str, int]:
         # again is a decision taken with the other person's change in view.
         return _page(req, values, {}, req.version, conflict=True, status=409)
     except (PermissionDenied, TransitionRefused, CategoryDisabled) as exc:
-        flash(str(exc), "error")
+        flash_refusal(exc)
         return redirect(url_for("desk.request", number=req.number))
     flash(_("The request was saved."), "success")
     return redirect(url_for("desk.request", number=req.number))

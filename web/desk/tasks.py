@@ -20,7 +20,7 @@ from web.auth import safe_next
 from web.context import db
 from web.desk.blueprint import bp
 from web.desk.forms import form_int
-from web.views_common import load_visible
+from web.views_common import flash_invalid, flash_refusal, load_visible
 
 
 def _on_page(task: Task) -> str:
@@ -57,7 +57,7 @@ def task_action(task_id: int, action: str) -> Response:
         flash(_("Someone else changed this task meanwhile; its current state is shown."),
               "error")
     except ValidationFailed as exc:
-        flash("; ".join(m for msgs in exc.errors.values() for m in msgs), "error")
+        flash_invalid(exc)
     except (TransitionRefused, PermissionDenied, CategoryDisabled) as exc:
-        flash(str(exc), "error")
+        flash_refusal(exc)
     return redirect(safe_next(request.form.get("next")) or _on_page(task))

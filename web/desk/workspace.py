@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from flask import render_template
 from flask_login import current_user
@@ -19,7 +18,7 @@ from web.desk.blueprint import bp
 from web.desk.forms import FormState
 from web.plugins import request_panels
 from web.schema_forms import FieldView, display_details, form_fields
-from web.views_common import load_visible, timeline, visible_attachments
+from web.views_common import load_visible, new_summary_lines, timeline, visible_attachments
 
 #: The buttons a task offers in each of its states (the service has the last word).
 TASK_BUTTONS = {
@@ -108,13 +107,6 @@ def engagements(req: ServiceRequest) -> list[VendorEngagement]:
         .order_by(VendorEngagement.engaged_at, VendorEngagement.id)))
 
 
-def _new_lines(summary: list[tuple[str, str]],
-               details: list[tuple[str, Any, str]]) -> list[tuple[str, str]]:
-    """The plugin's summary lines that do not repeat a detail already shown."""
-    shown = {(label, str(value)) for label, value, _widget in details}
-    return [line for line in summary if (str(line[0]), str(line[1])) not in shown]
-
-
 def render_workspace(req: ServiceRequest, forms: dict[str, FormState] | None = None,
                      status: int = 200) -> tuple[str, int]:
     """The request page; ``forms`` carries what refused posts typed (keyed by form name)."""
@@ -135,7 +127,7 @@ def render_workspace(req: ServiceRequest, forms: dict[str, FormState] | None = N
         req=req, kind=kind.value, is_final=is_final, now=now,
         clock_running=kind.value in CLOCK_KINDS,
         details=details,
-        summary=_new_lines(host().detail_summary(req.category, req.details), details),
+        summary=new_summary_lines(host().detail_summary(req.category, req.details), details),
         history=timeline(session, req, internal=True),
         attachments=visible_attachments(session, req, internal=True),
         main_panels=[p for p in panels if p.place == "main"],

@@ -21,7 +21,7 @@ from web.auth import safe_next
 from web.context import db
 from web.dispatch.blueprint import bp
 from web.dispatch.common import form_int, request_url
-from web.views_common import load_visible
+from web.views_common import flash_refusal, load_visible
 
 STEP = "force_close"
 
@@ -61,7 +61,7 @@ def force_close(number: str) -> Response | tuple[str, int]:
                 "your reason is kept. Check it and close again."), "error")
         return _page(req, reason=reason, conflict=True, status=409)
     except (TransitionRefused, PermissionDenied, CategoryDisabled) as exc:
-        flash(str(exc), "error")
+        flash_refusal(exc)
         return redirect(url_for("dispatch.force_close", number=number))
     flash(_("%(number)s was closed.", number=req.number), "success")
     return redirect(safe_next(request.form.get("next")) or request_url(req.number))

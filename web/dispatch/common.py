@@ -21,6 +21,7 @@ from hdcore import (
 from hdcore import services as svc
 from hdcore.queries.workload import GroupLoad, PersonLoad, group_workload, staff_workload
 from web.context import db
+from web.views_common import flash_refusal
 
 #: Where the full request workspace lives, best first (the portal page is the fallback).
 REQUEST_PAGES = ("desk.request", "desk.request_page")
@@ -121,7 +122,7 @@ def submit_assign(req: ServiceRequest) -> AssignState | None:
         state.conflict = True
         return state
     except (TransitionRefused, PermissionDenied, CategoryDisabled) as exc:
-        flash(str(exc), "error")
+        flash_refusal(exc)
         return None
     flash(_("%(number)s is now with %(who)s.", number=done.number, who=assigned_to_text(done)),
           "success")

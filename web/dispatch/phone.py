@@ -23,6 +23,7 @@ from web.dispatch.blueprint import bp
 from web.dispatch.common import request_url
 from web.files import uploads
 from web.schema_forms import form_fields, parse_form
+from web.views_common import flash_refusal
 
 Page = Response | tuple[str, int]
 
@@ -115,7 +116,7 @@ def phone() -> Page:
         flash(_("Please correct the marked fields."), "error")
         return _render(caller, spec, values=values, errors=exc.errors, files_dropped=bool(files))
     except CategoryDisabled as exc:
-        flash(str(exc), "error")
+        flash_refusal(exc)
         return redirect(url_for("dispatch.phone", requester=caller.id))
     flash(_("Request %(number)s was filed for %(name)s.", number=req.number,
             name=caller.full_name), "success")

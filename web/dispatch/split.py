@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -20,7 +21,7 @@ from hdcore.services.task_batch import MAX_LINES
 from web.context import db
 from web.dispatch.blueprint import bp
 from web.dispatch.common import assign_choices, request_url
-from web.views_common import load_visible
+from web.views_common import flash_refusal, load_visible
 
 #: The inputs of one line.
 LINE_INPUTS = ("title", "description", "assignee", "group", "due_at", "depends_on")
@@ -97,8 +98,8 @@ def split(number: str) -> Response | tuple[str, int]:
         flash(_("Nothing was created. Please correct the marked lines."), "error")
         return _render(req, kept, exc.errors)
     except (PermissionDenied, CategoryDisabled) as exc:
-        flash(str(exc), "error")
+        flash_refusal(exc)
         return _render(req, lines, status=403)
-    flash(_("%(n)d tasks were added to %(number)s.", n=len(made), number=req.number),
-          "success")
+    flash(ngettext("%(num)d task was added to %(number)s.", "%(num)d tasks were added to "
+                   "%(number)s.", len(made), number=req.number), "success")
     return redirect(request_url(req.number))

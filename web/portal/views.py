@@ -2,24 +2,39 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
-from hdcore import CategoryDisabled, HelpdeskError, ServiceRequest, ValidationFailed
+from hdcore import (
+    CategoryDisabled,
+    Conflict,
+    HelpdeskError,
+    PermissionDenied,
+    ServiceRequest,
+    Transition,
+    TransitionRefused,
+    ValidationFailed,
+)
 from hdcore import services as svc
+from hdcore.models import utcnow
 from hdcore.workflow import StateKind
 from web.context import db, host
 from web.files import uploads
 from web.plugins import request_panels
-from web.schema_forms import display_details, form_fields, parse_form
+from web.schema_forms import FieldView, display_details, form_fields, parse_form
 from web.views_common import (
+    flash_invalid,
+    flash_refusal,
     load_visible,
+    new_summary_lines,
     paginate,
     step_data,
-    step_forms,
     timeline,
     transition_or_404,
     visible_attachments,
@@ -64,7 +79,7 @@ def index() -> str:
                        .where(mine, ServiceRequest.status.in_(_states_of(kinds))))
         for t, kinds in TABS.items()
     }
-    return render_template("portal/index.html", page=page, tab=tab, counts=counts)
+    return render_template("portal/index.html", page=page, tab=tab, counts=counts, now=utcnow())
 
 
 @bp.route("/new")
@@ -100,7 +115,7 @@ def new_request(category: str) -> str | Response:
             errors = exc.errors
             flash(_("Please correct the marked fields."), "error")
         except CategoryDisabled as exc:
-            flash(str(exc), "error")
+            flash_refusal(exc)
             return redirect(url_for("portal.choose_category"))
         else:
             flash(_("Request %(n)s was filed. IT will get back to you.", n=req.number),
@@ -114,14 +129,41 @@ def new_request(category: str) -> str | Response:
 @bp.route("/r/<number>")
 def detail(number: str) -> str:
     """One request as its requester sees it: details, public history, what they can do."""
-    req = load_visible(db(), current_user, number)
+    return _detail_page(load_visible(db(), current_user, number))[0]
+
+
+@dataclass
+class StepState:
+    """A step refused for its input: what was typed and what is wrong, drawn again."""
+
+    name: str
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _steps(req: ServiceRequest, state: StepState | None) -> list[tuple[Transition,
+                                                                       list[FieldView]]]:
+    """The steps the viewer may take now with their inputs (a refused one with its input)."""
+    out = []
+    for t in svc.available_transitions(db(), current_user, req):
+        mine = state if state is not None and state.name == t.name else None
+        errors = {f"{t.name}.{k}": v for k, v in mine.errors.items()} if mine else None
+        fields = (form_fields(t.schema, mine.values if mine else None, errors, prefix=t.name,
+                              session=db()) if t.schema else [])
+        out.append((t, fields))
+    return out
+
+
+def _detail_page(req: ServiceRequest, state: StepState | None = None,
+                 status: int = 200) -> tuple[str, int]:
     schema = host().request_schema(req.category)
-    steps = svc.available_transitions(db(), current_user, req)
     kind = host().workflow(req.category).kind(req.status)
+    details = display_details(schema, req.details)
     return render_template(
-        "portal/detail.html", req=req, details=display_details(schema, req.details),
-        summary=host().detail_summary(req.category, req.details),
-        history=timeline(db(), req, internal=False), steps=step_forms(db(), req, steps),
+        "portal/detail.html", req=req, details=details,
+        summary=new_summary_lines(host().detail_summary(req.category, req.details), details),
+        history=timeline(db(), req, internal=False), steps=_steps(req, state),
+        step_state=state, now=utcnow(), kind=kind.value,
         attachments=visible_attachments(db(), req, internal=False),
         panels=request_panels(req, current_user),
         can_rate=(req.requester_id == current_user.id and req.rating is None
@@ -130,11 +172,16 @@ def detail(number: str) -> str:
         can_escalate=(req.requester_id == current_user.id
                       and kind not in (StateKind.RESOLVED, StateKind.FINAL)),
         is_final=kind is StateKind.FINAL,
-    )
+    ), status
 
 
 def _back(req_number: str) -> Response:
     return redirect(url_for("portal.detail", number=req_number))
+
+
+def _stale() -> None:
+    flash(_("Someone else changed this request meanwhile. Its current state is shown; "
+            "check it and try again."), "error")
 
 
 @bp.route("/r/<number>/reply", methods=["POST"])
@@ -146,21 +193,32 @@ def reply(number: str) -> Response:
                         attachments=uploads(request))
         flash(_("Your message was added."), "success")
     except ValidationFailed as exc:
-        flash("; ".join(m for msgs in exc.errors.values() for m in msgs), "error")
+        flash_invalid(exc)
+    except (TransitionRefused, PermissionDenied) as exc:
+        flash_refusal(exc)
     return _back(number)
 
 
 @bp.route("/r/<number>/step/<name>", methods=["POST"])
-def step(number: str, name: str) -> Response:
+def step(number: str, name: str) -> Response | tuple[str, int]:
     """Take a step of the workflow (confirm and close, not fixed, cancel, ...)."""
     req = load_visible(db(), current_user, number)
     t = transition_or_404(req, name)
+    data = step_data(t)
     try:
-        svc.transition(db(), current_user, req.id, name, step_data(t),
+        svc.transition(db(), current_user, req.id, name, data,
                        expected_version=request.form.get("version", type=int))
-        flash(_("Done: %(step)s.", step=str(t.label)), "success")
     except ValidationFailed as exc:
-        flash("; ".join(m for msgs in exc.errors.values() for m in msgs), "error")
+        flash(_("Please correct the marked fields."), "error")
+        return _detail_page(req, StepState(name, data, exc.errors))
+    except Conflict:
+        _stale()
+        return _detail_page(load_visible(db(), current_user, number),
+                            StepState(name, data), 409)
+    except (TransitionRefused, PermissionDenied, CategoryDisabled) as exc:
+        flash_refusal(exc)
+        return _back(number)
+    flash(_("Done: %(step)s.", step=str(t.label)), "success")
     return _back(number)
 
 
@@ -173,7 +231,9 @@ def rate(number: str) -> Response:
                  request.form.get("comment", ""))
         flash(_("Thank you for your rating."), "success")
     except ValidationFailed as exc:
-        flash("; ".join(m for msgs in exc.errors.values() for m in msgs), "error")
+        flash_invalid(exc)
+    except (TransitionRefused, PermissionDenied, Conflict) as exc:
+        flash_refusal(exc)
     return _back(number)
 
 
@@ -185,5 +245,7 @@ def escalate(number: str) -> Response:
         svc.escalate(db(), current_user, req.id, request.form.get("reason", ""))
         flash(_("The request was escalated; the IT manager is informed."), "success")
     except ValidationFailed as exc:
-        flash("; ".join(m for msgs in exc.errors.values() for m in msgs), "error")
+        flash_invalid(exc)
+    except (TransitionRefused, PermissionDenied) as exc:
+        flash_refusal(exc)
     return _back(number)

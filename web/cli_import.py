@@ -1,0 +1,94 @@
+"""``helpdesk import users|departments FILE``: people and departments from CSV files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from hdcore import services as svc
+from hdcore.services.csv_input import ENCODINGS, CsvTable
+from hdcore.services.imports import ImportReport
+from web.cli_base import CliState, pass_state
+
+_encoding_option = click.option(
+    "--encoding", type=click.Choice(list(ENCODINGS)), default="auto", show_default=True,
+    help="The file's encoding: detected from its bytes (UTF-8 with or without BOM, UTF-16, "
+         "else GBK), or as given (gbk: a CSV saved by Excel on Chinese Windows).")
+
+
+@click.group("import")
+def import_group() -> None:
+    """Import people and departments from CSV files (as Excel or the HR system saves them)."""
+
+
+def _print_report(report: ImportReport) -> None:
+    click.echo(f"Imported {report.imported} of {report.rows} rows: {report.created} created, "
+               f"{report.updated} updated, {report.unchanged} unchanged.")
+    if report.departments_created:
+        click.echo("Departments created: " + ", ".join(report.departments_created) + ".")
+    if report.ignored_columns:
+        click.echo("Columns ignored (not understood): " + ", ".join(report.ignored_columns)
+                   + ".")
+    if not report.rejected:
+        return
+    click.echo(f"{len(report.rejected)} row(s) rejected; nothing of them was written:", err=True)
+    for row in report.rejected:
+        key = f" ({row.key})" if row.key else ""
+        click.echo(f"  line {row.line}{key}:", err=True)
+        for column, reasons in row.errors.items():
+            where = "row" if column == "_row" else column
+            click.echo(f"    {where}: {' '.join(reasons)}", err=True)
+    click.echo("Correct these rows and import the file again: rows already imported are "
+               "updated, not duplicated.", err=True)
+
+
+def _run(ctx: click.Context, state: CliState, file: Path, encoding: str,
+         read: Callable[[bytes, str], CsvTable],
+         run: Callable[..., ImportReport], noun: str) -> None:
+    hd = state.ready_helpdesk()
+    table = read(file.read_bytes(), encoding)
+    click.echo(f"Reading {file.name} ({table.encoding}): {len(table.rows)} rows.")
+    with hd.session_scope() as session, click.progressbar(
+            length=len(table.rows), label=f"Importing {noun}") as bar:
+        report = run(session, None, table, progress=bar.update)
+    _print_report(report)
+    if report.rejected:
+        ctx.exit(1)
+
+
+@import_group.command("users")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_encoding_option
+@pass_state
+@click.pass_context
+def import_users_command(ctx: click.Context, state: CliState, file: Path,
+                         encoding: str) -> None:
+    """Create or update accounts from FILE: a staff list or an HR export of employees.
+
+    Columns (English or Chinese headers): username, name, e-mail, phone, employee number,
+    role, department (code or name), department name (creates unknown departments), groups
+    and skills (separated by ";", a skill as name:level), capacity. Rows are matched by user
+    name, else by employee number, so importing a file again updates the accounts. In an
+    update an empty cell keeps the value and "-" clears it. Exits with status 1 when any row
+    was rejected (the report says which and why); the good rows are imported.
+    """
+    _run(ctx, state, file, encoding, svc.read_users, svc.import_users, "users")
+
+
+@import_group.command("departments")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_encoding_option
+@pass_state
+@click.pass_context
+def import_departments_command(ctx: click.Context, state: CliState, file: Path,
+                               encoding: str) -> None:
+    """Create or update departments from FILE: code, name, cost centre, head.
+
+    The head is given by employee number or user name. Rows are matched by code. Exits with
+    status 1 when any row was rejected.
+    """
+    _run(ctx, state, file, encoding, svc.read_departments, svc.import_departments,
+         "departments")
+

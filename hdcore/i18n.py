@@ -47,20 +47,27 @@ def translation_dirs() -> list[Path]:
 def _load(locale: str) -> NullTranslations:
     merged: NullTranslations | None = None
     for d in _dirs:
-        po = d / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
-        if not po.is_file():
-            continue
-        with po.open("rb") as fh:
-            catalog = read_po(fh, locale=locale)
-        buf = io.BytesIO()
-        write_mo(buf, catalog)
-        buf.seek(0)
-        t = Translations(buf, domain=DOMAIN)
-        if merged is None:
-            merged = t
-        else:
-            merged.merge(t)  # type: ignore[union-attr]
+        for po in catalog_files(d, locale):
+            with po.open("rb") as fh:
+                catalog = read_po(fh, locale=locale)
+            buf = io.BytesIO()
+            write_mo(buf, catalog)
+            buf.seek(0)
+            t = Translations(buf, domain=DOMAIN)
+            if merged is None:
+                merged = t
+            else:
+                merged.merge(t)  # type: ignore[union-attr]
     return merged or NullTranslations()
+
+
+def catalog_files(directory: Path, locale: str) -> list[Path]:
+    """The ``.po`` files of ``locale`` in a translations folder: ``messages.po`` first, then any
+    other catalog beside it (an area being written may keep its strings in a file of its own)."""
+    folder = directory / locale / "LC_MESSAGES"
+    main = folder / f"{DOMAIN}.po"
+    extra = sorted(p for p in folder.glob("*.po") if p != main) if folder.is_dir() else []
+    return ([main] if main.is_file() else []) + extra
 
 
 def translations(locale: str | None = None) -> NullTranslations:

@@ -29,7 +29,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from hdcore import HelpDesk, ValidationFailed, use_locale
 from hdcore import services as svc
-from hdcore.i18n import lazy_gettext
+from hdcore.i18n import catalog_files, lazy_gettext
 from hdcore.i18n_marshmallow import MESSAGES, installed_messages
 from tests.web.conftest import Browser
 from web.app import create_app
@@ -61,8 +61,18 @@ def catalog_path(package: str) -> Path:
 @cache
 def catalog(package: str) -> Catalog:
     """The package's Chinese catalog, parsed."""
-    with catalog_path(package).open("rb") as fh:
-        return read_po(fh)
+    merged: Catalog | None = None
+    for path in catalog_files(ROOT / package / "translations", LOCALE):
+        with path.open("rb") as fh:
+            part = read_po(fh)
+        if merged is None:
+            merged = part
+            continue
+        for message in part:
+            if message.id:
+                merged[message.id] = message
+    assert merged is not None, f"{catalog_path(package)} is missing"
+    return merged
 
 
 @cache

@@ -44,6 +44,7 @@ from hdcore.plugin_types import (
     SampleRequest,
     VendorKind,
 )
+from hdcore.plugin_versions import StateMove
 from hdcore.workflow import (
     ASSIGNEE,
     DEPARTMENT_HEAD,
@@ -92,6 +93,7 @@ __all__ = [
     "Settings",
     "State",
     "StateKind",
+    "StateMove",
     "Task",
     "TaskStatus",
     "TaskTemplate",

@@ -11,6 +11,7 @@ from hdcore.config import Settings
 from hdcore.db import make_engine, make_session_factory
 from hdcore.host import PluginHost
 from hdcore.services.attachments import install_cleanup
+from hdcore.services.text_guard import install_text_guard
 
 
 class HelpDesk:
@@ -26,6 +27,7 @@ class HelpDesk:
         self.engine = make_engine(self.settings.database_url)
         self.sessions = make_session_factory(self.engine, host=self.host, settings=self.settings)
         install_cleanup(self.sessions)
+        install_text_guard(self.sessions)
 
     def session(self) -> Session:
         """A new session (close it when done; services commit their own work)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from hdcore.analytics.plugin import AnalyticsPlugin
+from hdcore.assets.plugin import AssetsPlugin
 from hdcore.clock import now
 from hdcore.hookspecs import hookimpl
 from hdcore.i18n import _
@@ -9,9 +11,11 @@ from hdcore.mail.plugin import MailPlugin
 from hdcore.notify.plugin import NotificationsPlugin
 from hdcore.plugin import HelpdeskPlugin
 from hdcore.plugin_types import Permission
+from hdcore.search.plugin import SearchPlugin
 from hdcore.services.base import company_timezone, host_of
 from hdcore.sla.ladder import reopen_deadline
 from hdcore.sla.plugin import SlaPlugin
+from hdcore.vendors.plugin import VendorsPlugin
 from hdcore.workflow import SUPERVISORS, StateKind, TransitionContext, WorkflowContribution
 from hdcore.workflow.lifecycle import CORE_WORKFLOW
 
@@ -79,4 +83,8 @@ def builtin_plugins() -> list[HelpdeskPlugin]:
     """The core's essential plugins, registered first by every host (core features that use
     the same hooks as the category plugins: the lifecycle, service levels, and more as the
     core grows)."""
-    return [CorePlugin(), SlaPlugin(), NotificationsPlugin(), MailPlugin()]
+    return [CorePlugin(), SlaPlugin(), NotificationsPlugin(), MailPlugin(),
+            AnalyticsPlugin(),
+            SearchPlugin(),
+            VendorsPlugin(),
+            AssetsPlugin()]

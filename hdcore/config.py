@@ -62,6 +62,20 @@ class Settings:
     mail_sender_cap: int = 20
     #: Larger incoming messages are refused (and kept for the administrator).
     mail_max_mb: int = 25
+    #: Larger attachments are refused.
+    attachment_max_mb: int = 20
+    #: File name extensions accepted as attachments, separated by commas or spaces (empty: the
+    #: documents, images, logs and archives people usually send to IT).
+    attachment_extensions: str = ""
+    #: Mark the session cookie Secure (sent over HTTPS only) even where the app cannot see
+    #: that the browser uses HTTPS (over HTTPS it is always marked).
+    secure_cookies: bool = False
+    #: Failed sign-ins an account may have before it is locked for ``login_lockout_minutes``.
+    login_max_failures: int = 5
+    #: Failed sign-ins one address may make (over all accounts) before it is held back.
+    login_max_failures_per_ip: int = 20
+    #: How long an account (or an address) is held back, and the window failures count in.
+    login_lockout_minutes: int = 15
 
     def __post_init__(self) -> None:
         if self.mail_unknown not in ("hold", "reject"):
@@ -93,7 +107,10 @@ class Settings:
         ``_STARTTLS`` (1/true/yes), ``HELPDESK_MAIL_FROM`` and ``HELPDESK_MAIL_MAX_ATTEMPTS``;
         mail in: ``HELPDESK_IMAP_HOST``, ``_PORT``, ``_SSL`` (default on), ``_USER``,
         ``_PASSWORD``, ``_FOLDER``, ``_PROCESSED_FOLDER``, ``HELPDESK_MAIL_UNKNOWN`` (hold or
-        reject), ``HELPDESK_MAIL_SENDER_CAP`` (per hour) and ``HELPDESK_MAIL_MAX_MB``."""
+        reject), ``HELPDESK_MAIL_SENDER_CAP`` (per hour) and ``HELPDESK_MAIL_MAX_MB``; security:
+        ``HELPDESK_ATTACHMENT_MAX_MB``, ``HELPDESK_ATTACHMENT_EXTENSIONS``,
+        ``HELPDESK_SECURE_COOKIES``, ``HELPDESK_LOGIN_MAX_FAILURES``, ``_PER_IP`` and
+        ``HELPDESK_LOGIN_LOCKOUT_MINUTES``."""
         values: dict[str, object] = {
             "database_url": os.environ.get("HELPDESK_DATABASE_URL", ""),
             "home": default_home(),
@@ -120,6 +137,16 @@ class Settings:
             or cls.mail_unknown,
             "mail_sender_cap": _int_env("HELPDESK_MAIL_SENDER_CAP", cls.mail_sender_cap),
             "mail_max_mb": _int_env("HELPDESK_MAIL_MAX_MB", cls.mail_max_mb),
+            "attachment_max_mb": _int_env("HELPDESK_ATTACHMENT_MAX_MB", cls.attachment_max_mb),
+            "attachment_extensions": os.environ.get("HELPDESK_ATTACHMENT_EXTENSIONS", ""),
+            "secure_cookies": os.environ.get("HELPDESK_SECURE_COOKIES", "").strip().lower()
+            in ("1", "true", "yes", "on"),
+            "login_max_failures": _int_env("HELPDESK_LOGIN_MAX_FAILURES",
+                                           cls.login_max_failures),
+            "login_max_failures_per_ip": _int_env("HELPDESK_LOGIN_MAX_FAILURES_PER_IP",
+                                                  cls.login_max_failures_per_ip),
+            "login_lockout_minutes": _int_env("HELPDESK_LOGIN_LOCKOUT_MINUTES",
+                                              cls.login_lockout_minutes),
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from hdcore import signals
@@ -23,10 +25,18 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         # Let SQLAlchemy, not pysqlite, open transactions, so BEGIN is explicit and a write
         # lock is taken at the first write (see "Serializable isolation" in the SQLite docs).
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    # A transaction that will write (``sqlite_write``, see begin_for_writing) takes the lock
+    # at once and waits its turn behind other writers for the busy timeout; a read snapshot
+    # upgraded later would fail at once whenever another writer is busy.
+    immediate = conn.get_execution_options().get("sqlite_write", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def _sqlite_pragmas(dbapi_conn: Any, record: Any) -> None:
@@ -39,8 +49,43 @@ def _sqlite_pragmas(dbapi_conn: Any, record: Any) -> None:
     cur.close()
 
 
+def begin_for_writing(session: Session) -> None:
+    """On SQLite, start the session's next transaction holding the write lock (BEGIN IMMEDIATE).
+
+    Otherwise its first write would upgrade a read snapshot, which SQLite refuses at once (no
+    waiting) whenever another writer is busy: two people filing different requests at the
+    same moment would be refused. With the lock taken first, writers queue for the busy
+    timeout. A read transaction left open (a view loading the request) is ended first; the
+    objects it loaded are kept, and a version check in the UPDATE still catches a change made
+    since. Unsaved changes in the session keep their transaction as it is. PostgreSQL: nothing.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    if session.in_transaction():
+        if session.new or session.dirty or session.deleted:
+            return
+        session.commit()
+    session.connection(execution_options={"sqlite_write": True})
+
+
 def make_session_factory(engine: Engine, **info: Any) -> sessionmaker[Session]:
     """A session factory whose sessions carry ``info`` (the plugin host) and send signals."""
     factory = sessionmaker(bind=engine, expire_on_commit=False, info=info)
     signals.install(factory)
     return factory
+
+
+#: SQLite reports mistakes in a statement as OperationalError too; those are not outages.
+_SQLITE_MISTAKES = ("no such table", "no such column", "has no column named", "syntax error")
+
+
+def unreachable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database cannot be reached or used now (it is down, refuses
+    connections, cannot be opened, stays locked, the pool is exhausted), as opposed to a
+    mistake in a statement or in the data."""
+    if isinstance(exc, InterfaceError | PoolTimeout):
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    message = str(exc.orig).lower()
+    return not any(m in message for m in _SQLITE_MISTAKES)

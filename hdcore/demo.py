@@ -30,6 +30,8 @@ from sqlalchemy.orm import Session
 from hdcore import clock
 from hdcore import services as svc
 from hdcore.app import HelpDesk
+from hdcore.demo_analytics import seed_analytics
+from hdcore.demo_assets import seed_assets
 from hdcore.demo_data import (
     CATEGORY_DEFAULTS,
     DEFAULT_SEED,
@@ -51,6 +53,7 @@ from hdcore.demo_data import (
     TARGET_REQUESTS,
     TECH_REPLIES,
 )
+from hdcore.demo_kb import seed_kb
 from hdcore.demo_routing import seed_routing
 from hdcore.demo_timeline import (
     GAPS,
@@ -62,6 +65,7 @@ from hdcore.demo_timeline import (
     office_minutes,
     shift,
 )
+from hdcore.demo_vendors import seed_vendors
 from hdcore.errors import Conflict, HelpdeskError, TransitionRefused
 from hdcore.i18n import _
 from hdcore.models import (
@@ -142,6 +146,10 @@ def load_demo(helpdesk: HelpDesk, *, if_empty: bool = False,
             loader.vendors()
             loader.requests()
         loader.routing()
+        seed_analytics(session)  # surveys answered, a closed evaluation cycle
+        seed_kb(session)  # knowledge-base articles and forum threads
+        seed_vendors(session)  # the vendors' contacts and contracts
+        seed_assets(session)  # the installed base, its counters, rules and links
         summary = loader.summary()
     summary.seconds = round(time.perf_counter() - started, 2)
     return summary

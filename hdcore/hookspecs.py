@@ -14,9 +14,10 @@ import pluggy
 
 if TYPE_CHECKING:
     from marshmallow import Schema
+    from sqlalchemy import ColumnElement
     from sqlalchemy.orm import Session
 
-    from hdcore.models import Event, ServiceRequest
+    from hdcore.models import Event, ServiceRequest, User
     from hdcore.plugin_types import (
         CategorySpec,
         Permission,
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
         SampleRequest,
         VendorKind,
     )
+    from hdcore.plugin_versions import StateMove
     from hdcore.worker import Job
     from hdcore.workflow import TaskTemplate, TransitionContext, WorkflowContribution
 
@@ -141,3 +143,40 @@ def hd_worker_jobs() -> list[Job]:
 @hookspec
 def hd_detail_summary(category: str, details: dict[str, Any]) -> list[tuple[str, str]] | None:
     """Return extra ``(label, value)`` lines summarising ``details`` (lists, computed totals)."""
+
+
+@hookspec
+def hd_state_moves() -> list[StateMove] | None:
+    """Return how requests in states an earlier version of the plugin had move to current ones.
+
+    Declare one :class:`~hdcore.plugin_versions.StateMove` per removed state (its category,
+    the old and the new state, and ``since``: the plugin version that removed it). Asked of
+    every plugin by ``helpdesk db upgrade``, which moves the requests still in an old state
+    (each with a ``state_moved`` event in its history) and records the plugin's version;
+    ``helpdesk plugins doctor`` checks that each old state is gone and each new one exists.
+    """
+
+
+@hookspec
+def hd_restrict_visibility(session: Session, actor: User) -> ColumnElement[bool] | None:
+    """Return a SQL condition on ``ServiceRequest`` that a request must also meet for ``actor``
+    to see it, or None to add nothing.
+
+    Every answer is ANDed to the core's own rule wherever it lists what ``actor`` may see
+    (:func:`hdcore.services.access.visible_requests`: the portal, the API, search), so a plugin
+    can hide requests, never reveal them. Asked of every registered plugin, enabled or not: a
+    disabled plugin's requests stay readable and must stay as private as they were. Start the
+    condition with the category (``ServiceRequest.category != "mine" OR ...``) so lists keep
+    their indexes. Must agree with :func:`hd_can_view_request`.
+    """
+
+
+@hookspec
+def hd_can_view_request(actor: User, request: ServiceRequest) -> bool | None:
+    """Return False to hide the loaded ``request`` from ``actor`` (None or True: no objection).
+
+    The per-object form of :func:`hd_restrict_visibility` (the same rule, evaluated in
+    Python), asked by :func:`hdcore.services.access.can_view` before any page, API call, file
+    or notification shows a request. Asked of every registered plugin, enabled or not; one
+    False hides it (the request then answers "not found", as one that does not exist).
+    """

@@ -178,9 +178,10 @@ class PluginHost:
     # -- plugins and their state -----------------------------------------------------------
 
     def plugins(self) -> list[HelpdeskPlugin]:
-        """Every registered help-desk plugin, the core's first."""
+        """Every registered help-desk plugin: "core" first, then the other essential ones, then
+        the rest, each group by name."""
         found = [p for p in self.pm.get_plugins() if isinstance(p, HelpdeskPlugin)]
-        return sorted(found, key=lambda p: (not p.essential, p.name))
+        return sorted(found, key=lambda p: (p.name != "core", not p.essential, p.name))
 
     def plugin(self, name: str) -> HelpdeskPlugin:
         """The plugin registered as ``name``."""
@@ -304,3 +305,15 @@ class PluginHost:
     def suggest_route(self, session: Session, request: ServiceRequest) -> RouteSuggestion | None:
         """The first enabled plugin's routing suggestion for ``request``, if any."""
         return self._hook(session, "hd_suggest_route")(session=session, request=request)
+
+    # -- visibility (asked of every plugin, enabled or not: disabling must not reveal) ------
+
+    def visibility_conditions(self, session: Session, actor: User) -> list[Any]:
+        """The plugins' SQL conditions a request must also meet for ``actor`` to see it."""
+        answers = self.pm.hook.hd_restrict_visibility(session=session, actor=actor)
+        return [c for c in answers if c is not None]
+
+    def may_view(self, actor: User, request: ServiceRequest) -> bool:
+        """Whether no plugin hides ``request`` from ``actor``."""
+        answers = self.pm.hook.hd_can_view_request(actor=actor, request=request)
+        return all(answer is not False for answer in answers)

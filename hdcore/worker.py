@@ -5,6 +5,10 @@ plugin's). Each job gets the help desk and the current time, does its work in it
 transactions and returns how many items it handled. A job must be idempotent and safe with
 several workers running at once: claim rows in the database (``FOR UPDATE SKIP LOCKED`` on
 PostgreSQL, an atomic ``UPDATE ... WHERE`` on SQLite), never in process memory.
+
+When the database cannot be reached the worker does not stop: it logs, waits (doubling the
+wait up to :data:`MAX_BACKOFF`) and tries again; the job that met the outage is not counted as
+run, so it runs as soon as the database is back. Claimed rows are left to their lease.
 """
 
 from __future__ import annotations
@@ -16,12 +20,21 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
 from hdcore import clock
+from hdcore.db import unreachable
 
 if TYPE_CHECKING:
     from hdcore.app import HelpDesk
 
 log = logging.getLogger("hdcore.worker")
+
+#: Errors that say the database cannot be reached now, not that the job is wrong.
+DB_UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeout)
+#: The longest wait, in seconds, between two tries while the database is unreachable.
+MAX_BACKOFF = 60.0
 
 
 @dataclass(frozen=True)
@@ -41,6 +54,8 @@ class JobResult:
     job: str
     handled: int = 0
     error: str | None = None
+    #: The database could not be reached: the job did not run, and should run again soon.
+    unavailable: bool = False
 
 
 def jobs_of(helpdesk: HelpDesk) -> list[Job]:
@@ -72,23 +87,60 @@ def _run(helpdesk: HelpDesk, job: Job) -> JobResult:
             log.info("%s: %d handled", job.name, handled)
         return JobResult(job.name, handled)
     except Exception as exc:  # one broken job must not stop the worker
+        if unreachable(exc):
+            log.warning("job %s: the database cannot be reached: %s", job.name,
+                        _first_line(exc))
+            return JobResult(job.name, error=f"{type(exc).__name__}: {_first_line(exc)}",
+                             unavailable=True)
         log.exception("job %s failed", job.name)
         return JobResult(job.name, error=f"{type(exc).__name__}: {exc}")
 
 
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).splitlines() or [type(exc).__name__])[0]
+
+
 def run_forever(helpdesk: HelpDesk, stop: threading.Event | None = None,
-                tick: float = 5.0) -> None:
-    """Run each job at its interval until ``stop`` is set (Ctrl+C ends the CLI's loop)."""
+                tick: float = 5.0, max_backoff: float = MAX_BACKOFF) -> None:
+    """Run each job at its interval until ``stop`` is set (Ctrl+C ends the CLI's loop).
+
+    While the database is unreachable, wait ``tick``, then twice as long each time, at most
+    ``max_backoff`` seconds, and try again.
+    """
     stop = stop or threading.Event()
     last: dict[str, datetime] = {}
+    failures = 0
     while not stop.is_set():
-        now = clock.now()
-        with helpdesk.session_scope() as session:
-            disabled = helpdesk.host.disabled_plugins(session)
-        for job in jobs_of(helpdesk):
-            if job.plugin in disabled:
-                continue
-            if job.name not in last or now - last[job.name] >= job.every:
-                last[job.name] = now
-                _run(helpdesk, job)
-        stop.wait(tick)
+        try:
+            reachable = _tick(helpdesk, last)
+        except DB_UNAVAILABLE as exc:  # not even the plugins' states could be read
+            if not unreachable(exc):
+                raise
+            log.warning("the database cannot be reached: %s", _first_line(exc))
+            reachable = False
+        if reachable:
+            if failures:
+                log.info("the database is reachable again")
+            failures, wait = 0, tick
+        else:
+            failures += 1
+            wait = min(tick * 2 ** (failures - 1), max(max_backoff, tick))
+            # Connections to a database that went away are useless; new ones on demand.
+            helpdesk.engine.dispose()
+            log.warning("trying again in %g s (attempt %d)", wait, failures)
+        stop.wait(wait)
+
+
+def _tick(helpdesk: HelpDesk, last: dict[str, datetime]) -> bool:
+    """Run the jobs that are due; False when the database could not be reached."""
+    now = clock.now()
+    with helpdesk.session_scope() as session:
+        disabled = helpdesk.host.disabled_plugins(session)
+    for job in jobs_of(helpdesk):
+        if job.plugin in disabled:
+            continue
+        if job.name not in last or now - last[job.name] >= job.every:
+            if _run(helpdesk, job).unavailable:
+                return False  # not marked as run: it runs as soon as the database is back
+            last[job.name] = now
+    return True

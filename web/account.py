@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from hdcore import ValidationFailed, now
 from hdcore import services as svc
 from hdcore.notify.kinds import kinds_for
+from web.auth import start_session
 from web.context import db
 from web.i18n import LANG_COOKIE
 
@@ -65,6 +66,8 @@ def password() -> str | Response:
         flash(_("Your password was not changed."), "error")
         return _page({"locale": current_user.locale or "", "timezone": current_user.timezone},
                      {}, exc.errors)
+    # The change ended every session of the account; this one goes on, renewed.
+    start_session(current_user._get_current_object())
     flash(_("Your password was changed."), "success")
     return redirect(url_for("account.preferences"))
 

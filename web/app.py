@@ -13,6 +13,8 @@ from hdcore import HelpDesk, Settings
 from hdcore import services as svc
 from web import auth, errors, formatting, i18n, navigation, notifications, plugins
 from web.context import close_session, db
+from web.db_errors import init_app as init_db_errors
+from web.security import init_app as init_security
 
 csrf = CSRFProtect()
 
@@ -44,9 +46,11 @@ def create_app(helpdesk: HelpDesk | None = None, config: dict[str, Any] | None =
     app.extensions["helpdesk"] = hd
 
     csrf.init_app(app)
+    init_security(app)
     i18n.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
+    init_db_errors(app)
     formatting.init_app(app)
     navigation.init_app(app)
     notifications.init_app(app)
@@ -58,11 +62,15 @@ def create_app(helpdesk: HelpDesk | None = None, config: dict[str, Any] | None =
     from web.desk import bp as desk_bp
     from web.dispatch import bp as dispatch_bp
     from web.files import bp as files_bp
+    from web.forum import bp as forum_bp
+    from web.kb import bp as kb_bp
     from web.manage import bp as manage_bp
     from web.portal import bp as portal_bp
 
     app.register_blueprint(files_bp)
     app.register_blueprint(portal_bp)
+    app.register_blueprint(kb_bp)
+    app.register_blueprint(forum_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(desk_bp)

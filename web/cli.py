@@ -7,9 +7,14 @@ import click
 from hdcore import __version__
 from hdcore.demo import DemoSummary, load_demo
 from web.cli_admin import plugins_group, user_group
+from web.cli_analytics import analytics_group
+from web.cli_assets import assets_group, counters_group
+from web.cli_backup import backup_command, restore_command
 from web.cli_base import CliState, HelpdeskGroup, pass_state, upgrade_database
 from web.cli_import import import_group
+from web.cli_kb import search_group
 from web.cli_mail import mail_group
+from web.cli_plugin import plugin_commands, plugin_group
 from web.cli_tokens import token_group
 
 ALL_INTERFACES = ("0.0.0.0", "::", "")
@@ -144,3 +149,12 @@ main.add_command(user_group)
 main.add_command(mail_group)
 main.add_command(import_group)
 main.add_command(token_group)
+main.add_command(plugin_group)
+main.add_command(backup_command)
+main.add_command(restore_command)
+main.add_command(assets_group)
+main.add_command(counters_group)
+main.add_command(search_group)
+main.add_command(analytics_group)
+for _command in plugin_commands():  # commands plugins add (hd_cli_commands)
+    main.add_command(_command)

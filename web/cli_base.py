@@ -11,6 +11,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 
 from hdcore import HelpDesk, Settings, migrate
 from hdcore.errors import HelpdeskError, PermissionDenied, PluginError, ValidationFailed
+from hdcore.plugin_versions import apply_plugin_versions
 
 
 class CliState:
@@ -60,10 +61,11 @@ pass_state = click.make_pass_decorator(CliState)
 
 
 def upgrade_database(helpdesk: HelpDesk) -> list[str]:
-    """Bring the database to the newest schema; the revisions applied (none if up to date)."""
+    """Bring the database to the newest schema, then to the plugins' versions (moving requests
+    out of states a plugin's new version removed); what was applied (none if up to date)."""
     todo = migrate.pending(helpdesk)
     migrate.upgrade(helpdesk)
-    return todo
+    return todo + [str(report) for report in apply_plugin_versions(helpdesk)]
 
 
 class CoreFailure(click.ClickException):

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from flask import current_app, g
+from flask import current_app, g, has_request_context, request
 from sqlalchemy.orm import Session
 
 from hdcore import HelpDesk, PluginHost
+from hdcore.db import begin_for_writing
+
+#: Methods that do not change anything.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def helpdesk() -> HelpDesk:
@@ -22,6 +26,10 @@ def db() -> Session:
     """The request's database session, opened on first use and closed at teardown."""
     if "hd_session" not in g:
         g.hd_session = helpdesk().session()
+        if has_request_context() and request.method not in SAFE_METHODS:
+            # A form or API write that reads first (signing in, a view loading the request)
+            # must not be refused by SQLite for upgrading a read snapshot under load.
+            begin_for_writing(g.hd_session)
     return g.hd_session
 
 

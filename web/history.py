@@ -363,10 +363,32 @@ def describe(entry: HistoryEntry, req: ServiceRequest, names: Names, *, internal
         _task(entry, names)
     elif kind in ("vendor_engaged", "vendor_updated"):
         _vendor(entry)
+    elif kind == "vendor_overdue":
+        from hdcore.vendors.overdue import reason as overdue_reason
+
+        entry.text = _("escalated overdue vendor work to the technician")
+        entry.notes.append(overdue_reason(dict(ev.data)))
+    elif kind == "asset_linked":
+        entry.text = _("named the equipment %(tag)s", tag=str(ev.data.get("asset") or ""))
+    elif kind == "asset_unlinked":
+        entry.text = _("took the equipment %(tag)s off the request",
+                       tag=str(ev.data.get("asset") or ""))
+    elif kind == "asset_threshold":
+        reading = "{:,}".format(ev.data.get("value") or 0)
+        entry.text = _("opened the request by itself: %(rule)s (%(tag)s at %(value)s)",
+                       rule=str(ev.data.get("rule") or ""), tag=str(ev.data.get("asset") or ""),
+                       value=reading)
     elif kind == "attachment":
         entry.text = _("attached the file %(name)s", name=str(ev.data.get("filename") or ""))
     elif kind == "sla_warning":
         _time_target(entry)
+    elif kind == "state_moved":  # a plugin's new version removed the state (plugin_versions)
+        old, new = (ev.changes.get("status") or [None, None])[:2]
+        entry.text = _("moved the request from “%(old)s” to “%(new)s”: version %(version)s of "
+                       "the service category no longer has that state",
+                       old=_state(req.category, old), new=_state(req.category, new),
+                       version=str(ev.data.get("version", "")))
+        _reason(entry, ev.data)
     elif kind in ("sla_breached", "breached"):
         entry.text = _("recorded that a time target was missed")
     elif kind == "reminder_sent":

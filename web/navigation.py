@@ -28,11 +28,18 @@ EVERYONE = frozenset({"employee"}) | STAFF
 MENU = (
     MenuItem("portal.index", _l("My requests"), EVERYONE, "portal.index"),
     MenuItem("portal.choose_category", _l("New request"), EVERYONE, "portal.new"),
+    MenuItem("kb.index", _l("Knowledge base"), EVERYONE, "kb."),
+    MenuItem("forum.index", _l("Forum"), EVERYONE, "forum."),
     MenuItem("desk.queue", _l("Work queue"), STAFF, "desk."),
     MenuItem("dispatch.intake", _l("Dispatch"), frozenset({"lead", "manager", "admin"}),
              "dispatch."),
     MenuItem("manage.overview", _l("Management"), frozenset({"manager", "admin"}), "manage."),
     MenuItem("admin.plugins", _l("Administration"), frozenset({"admin"}), "admin."),
+    MenuItem("desk.my_dashboard", _l("My figures"), frozenset({"technician"}), "desk.my_"),
+    MenuItem("dispatch.dashboard", _l("Dashboard"), frozenset({"lead"}), "dispatch.dashboard"),
+    MenuItem("portal.surveys", _l("Surveys"), EVERYONE, "portal.survey"),
+    MenuItem("portal.equipment", _l("My equipment"), frozenset({"employee"}), "portal.equipment"),
+    MenuItem("desk.assets", _l("Assets"), STAFF, "desk.asset"),
 )
 
 

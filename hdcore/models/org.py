@@ -94,6 +94,9 @@ class User(Base):
     locale: Mapped[str | None] = mapped_column(String(16))
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Part of every signed-in session's identity: raised on sign-out and password changes, so
+    #: every session (and "keep me signed in" cookie) issued before stops working.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     department: Mapped[Department | None] = relationship(
         back_populates="members", foreign_keys=[department_id]
@@ -108,8 +111,8 @@ class User(Base):
     is_anonymous = False
 
     def get_id(self) -> str:
-        """The identifier stored in a signed-in session."""
-        return str(self.id)
+        """The identifier stored in a signed-in session: the id and the session version."""
+        return f"{self.id}:{self.session_version}"
 
     @property
     def role_enum(self) -> Role:

@@ -44,9 +44,19 @@ _UNSAFE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\x85\u2028\u2029]+")
 SUBJECT_MAX = 400
 
 
+#: Python's e-mail package decodes an RFC 2047 encoded word (``=?utf-8?q?...?=``) found in a
+#: header value it is given, and writes what it decodes to, line breaks included, back out as
+#: they are: typed into a title, ``=?utf-8?q?=0D=0ABcc:...?=`` would add a header. A word joiner
+#: between ``=`` and ``?`` leaves the text as it looks and nothing to decode.
+_ENCODED_WORD_START = "=?"
+_DEFUSED = "=\u2060?"
+
+
 def header_safe(value: str | None) -> str:
-    """A value fit for one header line: line breaks, NUL and other controls become spaces."""
-    return " ".join(_UNSAFE.sub(" ", value or "").split())
+    """A value fit for one header line: line breaks, NUL and other controls become spaces, and
+    nothing in it reads as an encoded word."""
+    text = " ".join(_UNSAFE.sub(" ", value or "").split())
+    return text.replace(_ENCODED_WORD_START, _DEFUSED)
 
 
 def mail_domain(mail_from: str) -> str:

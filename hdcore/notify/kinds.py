@@ -20,6 +20,7 @@ REOPENED = "reopened"
 ESCALATED = "escalated"
 TASK_ASSIGNED = "task_assigned"
 DUE_SOON = "due_soon"
+LOW_RATING = "low_rating"
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,8 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind(ESCALATED, _("Request escalated"),
          _("A request was escalated (for the lead, the managers and its assignee)."),
          staff_only=True),
+    Kind(LOW_RATING, _("Low satisfaction score"),
+         _("A requester gave a low score to the service (for the leads)."), staff_only=True),
 )}
 
 
@@ -90,6 +93,8 @@ def describe(kind: str, params: Mapping[str, Any]) -> str:
         return _("%(number)s was escalated (level %(level)s): %(reason)s") % p
     if kind == DUE_SOON:
         return _("%(number)s is close to missing its time target: %(title)s") % p
+    if kind == LOW_RATING:
+        return _("%(number)s was rated %(score)s out of 5: %(excerpt)s") % {"score": "", **p}
     if kind == TASK_ASSIGNED:
         if p.get("group") and not p.get("personal"):
             return _("Task “%(task)s” on %(number)s was assigned to your group %(group)s") % p

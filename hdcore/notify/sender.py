@@ -22,6 +22,7 @@ from email.utils import format_datetime, parseaddr
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from hdcore import clock
@@ -300,6 +301,11 @@ def _send_batch(session: Session, settings: Settings, ids: list[int],
                 remaining.remove(row.id)
                 mark_sent(session, row.id, clock.now())
                 delivered += 1
+    except SQLAlchemyError:
+        # The database, not the server, failed: the claims stay until their lease ends and
+        # the messages are sent then (a message accepted just before is sent again, with
+        # its Message-ID, so mail clients show it once).
+        raise
     except Exception as exc:
         # The server went away (or never answered): this message and the rest of the batch
         # are tried again later; none of them was accepted.

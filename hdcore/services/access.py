@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import Select, false, or_, select
+from sqlalchemy.orm import object_session
 
 from hdcore.errors import NotFound, PermissionDenied
 from hdcore.i18n import _
 from hdcore.models import Department, ServiceRequest, Task, User
 from hdcore.workflow import ASSIGNEE, DEPARTMENT_HEAD, REQUESTER, SUPERVISORS, Transition
+
+if TYPE_CHECKING:
+    from hdcore.host import PluginHost
 
 
 def group_ids(user: User) -> set[int]:
@@ -32,14 +38,27 @@ def works_on(actor: User, request: ServiceRequest) -> bool:
     )
 
 
+def _host(*objects: object) -> PluginHost | None:
+    """The plugin host of the session the objects are loaded in (None: not loaded in one)."""
+    for obj in objects:
+        session = object_session(obj)
+        if session is not None and "host" in session.info:
+            return session.info["host"]
+    return None
+
+
 def can_view(actor: User, request: ServiceRequest) -> bool:
-    """IT staff see every request; others their own and, as department head, their department's."""
-    return (
+    """IT staff see every request; others their own and, as department head, their department's;
+    then every plugin may hide it (``hd_can_view_request``: security incidents, ...)."""
+    if not (
         actor.is_staff
         or request.requester_id == actor.id
         or request.entered_by_id == actor.id
         or is_department_head_for(actor, request)
-    )
+    ):
+        return False
+    host = _host(request, actor)
+    return host is None or host.may_view(actor, request)
 
 
 def require_view(actor: User, request: ServiceRequest) -> None:
@@ -82,8 +101,14 @@ def may_take(actor: User, transition: Transition, request: ServiceRequest,
 
 
 def visible_requests(actor: User) -> Select[tuple[ServiceRequest]]:
-    """A query of the requests ``actor`` may see (filter and order it further)."""
+    """A query of the requests ``actor`` may see (filter and order it further): the core's rule
+    and every plugin's condition (``hd_restrict_visibility``), all in SQL."""
     q = select(ServiceRequest)
+    host = _host(actor)
+    session = object_session(actor)
+    if host is not None and session is not None:
+        for condition in host.visibility_conditions(session, actor):
+            q = q.where(condition)
     if actor.is_staff:
         return q
     headed = select(Department.id).where(Department.head_id == actor.id)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path, PurePath
@@ -16,6 +17,7 @@ from typing import Any, BinaryIO
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from hdcore.config import Settings
 from hdcore.errors import NotFound, PermissionDenied, ValidationFailed
 from hdcore.i18n import _
 from hdcore.models import Attachment, Comment, User
@@ -28,6 +30,47 @@ ALLOWED_EXTENSIONS = frozenset({
     "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "zip", "7z", "rar", "eml", "msg",
 })
 MAX_BYTES = 20 * 1024 * 1024
+_MB = 1024 * 1024
+
+#: Types a browser is told a downloaded file has; anything else (HTML, SVG, XML, scripts: types
+#: a browser could run) is sent as ``application/octet-stream``.
+SAFE_TYPES = frozenset({
+    "application/pdf", "image/png", "image/jpeg", "image/gif", "image/bmp", "image/webp",
+    "text/plain", "text/csv", "application/json", "application/zip",
+    "application/x-7z-compressed", "application/vnd.rar", "application/x-rar-compressed",
+    "message/rfc822", "application/vnd.ms-outlook", "application/msword",
+    "application/vnd.ms-excel", "application/vnd.ms-powerpoint",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "application/vnd.oasis.opendocument.text", "application/vnd.oasis.opendocument.spreadsheet",
+})
+#: A stored file's name: what :func:`add_attachment` generates, nothing else is ever opened.
+_STORED_NAME = re.compile(r"[0-9a-f]{32}")
+
+
+def max_bytes(session: Session) -> int:
+    """The largest file accepted (``HELPDESK_ATTACHMENT_MAX_MB``; :data:`MAX_BYTES` if unset)."""
+    settings = session.info.get("settings")
+    configured = getattr(settings, "attachment_max_mb", None)
+    if not configured or configured == Settings.attachment_max_mb:
+        return MAX_BYTES
+    return configured * _MB
+
+
+def allowed_extensions(session: Session) -> frozenset[str]:
+    """The file name extensions accepted (``HELPDESK_ATTACHMENT_EXTENSIONS``, else the default
+    list)."""
+    settings = session.info.get("settings")
+    configured = getattr(settings, "attachment_extensions", "") or ""
+    chosen = {e.strip().lstrip(".").lower() for e in re.split(r"[\s,;]+", configured)}
+    return frozenset(chosen - {""}) or ALLOWED_EXTENSIONS
+
+
+def download_type(content_type: str | None) -> str:
+    """The type to send a stored file with: its own if harmless, else octet-stream."""
+    kind = (content_type or "").split(";", 1)[0].strip().lower()
+    return kind if kind in SAFE_TYPES else "application/octet-stream"
 
 
 @dataclass(frozen=True)
@@ -75,7 +118,7 @@ def add_attachment(
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if not name:
         raise ValidationFailed({"file": [str(_("The file has no name."))]})
-    if ext not in ALLOWED_EXTENSIONS:
+    if ext not in allowed_extensions(session):
         raise ValidationFailed({"file": [str(_("Files of this type are not accepted: %(e)s."))
                                          % {"e": ext or "?"}]})
     folder = storage_dir(session)
@@ -84,13 +127,14 @@ def add_attachment(
     path = folder / stored
     digest = hashlib.sha256()
     size = 0
+    limit = max_bytes(session)
     try:
         with path.open("xb") as out:
             while chunk := stream.read(1024 * 1024):
                 size += len(chunk)
-                if size > MAX_BYTES:
+                if size > limit:
                     raise ValidationFailed({"file": [str(_("The file is larger than %(n)d MB."))
-                                                     % {"n": MAX_BYTES // (1024 * 1024)}]})
+                                                     % {"n": max(1, limit // _MB)}]})
                 digest.update(chunk)
                 out.write(chunk)
     except BaseException:
@@ -103,7 +147,8 @@ def add_attachment(
     att = Attachment(
         request_id=req.id, comment_id=comment.id if comment is not None else None,
         uploaded_by_id=actor.id, filename=name, stored_name=stored,
-        content_type=content_type or mimetypes.guess_type(name)[0] or "application/octet-stream",
+        # The type follows the name's extension (checked above), not what the sender claimed.
+        content_type=mimetypes.guess_type(name)[0] or content_type or "application/octet-stream",
         size=size, sha256=digest.hexdigest(), internal=internal,
     )
     session.add(att)
@@ -120,6 +165,9 @@ def open_attachment(session: Session, actor: User, attachment_id: int) -> tuple[
         raise NotFound(f"no attachment {attachment_id}")
     require_view(actor, get_request(session, att.request_id))
     if att.internal and not actor.is_staff:
+        raise NotFound(f"no attachment {attachment_id}")
+    if not _STORED_NAME.fullmatch(att.stored_name or ""):
+        # Only names this module generated are opened: never a path from anywhere else.
         raise NotFound(f"no attachment {attachment_id}")
     return att, storage_dir(session) / att.stored_name
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import sqlite3
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
@@ -13,6 +14,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from hdcore.db import begin_for_writing
 from hdcore.errors import Conflict, NotFound, ValidationFailed
 from hdcore.i18n import _, gettext
 from hdcore.models import Event, ServiceRequest, Task, User, utcnow
@@ -40,6 +42,8 @@ def service(fn: Callable[P, R]) -> Callable[P, R]:
         depth = session.info.get(_DEPTH, 0)
         session.info[_DEPTH] = depth + 1
         try:
+            if depth == 0:
+                begin_for_writing(session)
             result = fn(*args, **kwargs)
             if depth == 0:
                 session.commit()
@@ -57,7 +61,7 @@ def service(fn: Callable[P, R]) -> Callable[P, R]:
         except OperationalError as exc:
             if depth == 0:
                 session.rollback()
-            if "locked" in str(exc.orig):
+            if _stale_snapshot(exc):
                 # SQLite refuses to upgrade a read snapshot that another writer has since
                 # made stale: the same situation as a stale version, so the same answer.
                 raise Conflict(str(_("The data changed while you were working; reload and retry."))
@@ -71,6 +75,18 @@ def service(fn: Callable[P, R]) -> Callable[P, R]:
             session.info[_DEPTH] = depth
 
     return wrapper
+
+
+def _stale_snapshot(exc: OperationalError) -> bool:
+    """Whether SQLite refused a write because the transaction's snapshot is out of date.
+
+    A lock held by another writer beyond the busy timeout is not that (plain SQLITE_BUSY):
+    the database is unavailable, and the error goes on for the interface to say so.
+    """
+    code = getattr(exc.orig, "sqlite_errorcode", None)
+    if code is not None:
+        return bool(code == sqlite3.SQLITE_BUSY_SNAPSHOT)
+    return "locked" in str(exc.orig)
 
 
 def host_of(session: Session) -> PluginHost:

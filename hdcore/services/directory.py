@@ -323,6 +323,8 @@ def set_password(session: Session, actor: User | None, user: User, password: str
         raise ValidationFailed({"password": [str(_("At least %(n)d characters.")) % {
             "n": MIN_PASSWORD}]})
     user.password_hash = hash_password(password)
+    # Every session signed in with the old password ends (see User.session_version).
+    user.session_version = (user.session_version or 1) + 1
 
 
 @service
@@ -342,6 +344,8 @@ def change_password(session: Session, actor: User, current: str, new: str,
     if errors:
         raise ValidationFailed(errors)
     me.password_hash = hash_password(new)
+    # Every session signed in with the old password ends (see User.session_version).
+    me.session_version = (me.session_version or 1) + 1
 
 
 @service

@@ -7,6 +7,7 @@ from hdcore import lazy_gettext as _
 CATEGORY = "network_security"
 VENDOR_KIND = "security_vendor"
 APPROVE_PERMISSION = "network_security.approve_change"
+VIEW_INCIDENTS_PERMISSION = "network_security.view_incidents"
 
 FIREWALL = "firewall_change"
 VIRUS = "virus_notice"

@@ -6,22 +6,25 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from marshmallow import Schema
+from sqlalchemy.orm import Session
 
 from hdcore import (
     CategorySpec,
     HelpdeskPlugin,
     Permission,
     SampleRequest,
+    ServiceRequest,
     TaskTemplate,
     TransitionContext,
+    User,
     VendorKind,
     WorkflowContribution,
     hookimpl,
 )
 from hdcore import lazy_gettext as _
 from hdcore import services as svc
-from plugins.network_security import rules, samples, summary, vendors
-from plugins.network_security.kinds import APPROVE_PERMISSION, CATEGORY
+from plugins.network_security import privacy, rules, samples, summary, vendors
+from plugins.network_security.kinds import APPROVE_PERMISSION, CATEGORY, VIEW_INCIDENTS_PERMISSION
 from plugins.network_security.schemas import NetworkSecuritySchema
 from plugins.network_security.validators import COMPANY_TZ, now
 from plugins.network_security.workflow import CONTRIBUTION, REMOVAL_TASK
@@ -66,9 +69,22 @@ class NetworkSecurityPlugin(HelpdeskPlugin):
 
     @hookimpl
     def hd_permissions(self) -> list[Permission]:
-        """Approving firewall changes; the IT manager holds it by default."""
+        """Approving firewall changes (the IT manager by default); seeing every security
+        incident (the desk lead and the IT manager by default)."""
         return [Permission(APPROVE_PERMISSION, _("Approve or reject firewall changes"),
-                           frozenset({"manager"}))]
+                           frozenset({"manager"})),
+                Permission(VIEW_INCIDENTS_PERMISSION, _("See every security incident"),
+                           frozenset({"lead", "manager"}))]
+
+    @hookimpl
+    def hd_restrict_visibility(self, session: Session, actor: User) -> Any:
+        """Security incidents only for the people on them and the permission holders."""
+        return privacy.condition(session, actor)
+
+    @hookimpl
+    def hd_can_view_request(self, actor: User, request: ServiceRequest) -> bool | None:
+        """The same rule for one loaded request."""
+        return privacy.may_view(actor, request)
 
     @hookimpl
     def hd_sample_requests(self, category: str) -> list[SampleRequest] | None:

@@ -18,6 +18,7 @@ from hdcore import (
 )
 from hdcore import lazy_gettext as _
 from plugins.outsourcing import names as n
+from plugins.outsourcing.equipment import promised_response
 from plugins.outsourcing.samples import VENDORS, sample_requests
 from plugins.outsourcing.schemas import RepairRequestSchema, utcnow
 from plugins.outsourcing.summary import detail_summary
@@ -86,7 +87,8 @@ class OutsourcingPlugin(HelpdeskPlugin):
         """A dispatch creates the access and backup tasks it asked for."""
         if not _mine(ctx) or ctx.transition.name != n.DISPATCH:
             return None
-        due_in = ctx.data["promised_response_at"] - utcnow()
+        response = promised_response(ctx)
+        due_in = response - utcnow() if response is not None else None
         return dispatch_tasks(ctx.data["service_mode"], ctx.data["access_required"],
                               ctx.data["backup_required"], due_in)
 

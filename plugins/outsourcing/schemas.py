@@ -168,10 +168,11 @@ class DispatchSchema(Schema):
     """Handing the repair to a maintenance vendor, with what they promised."""
 
     vendor = fields.String(
-        required=True,
-        validate=validate.Length(min=1, max=200),
-        error_messages=_required,
-        metadata={"label": _("Vendor"), "help": _("A registered maintenance vendor."),
+        load_default="",
+        validate=validate.Length(max=200),
+        metadata={"label": _("Vendor"),
+                  "help": _("A registered maintenance vendor; empty: the equipment's own "
+                            "maintenance vendor (warranty or contract)."),
                   "widget": "vendor", "vendor_kind": VENDOR_KIND},
     )
     vendor_reference = _text(
@@ -183,10 +184,12 @@ class DispatchSchema(Schema):
     promised_response_at = _when(
         _("Promised response by"),
         _("When the vendor promised to be on site (or to start, for remote and workshop "
-          "repairs)."),
+          "repairs); empty: by the vendor's contract."), required=False,
     )
     promised_completion_at = _when(
-        _("Promised completion by"), _("When the vendor promised the repair would be done."),
+        _("Promised completion by"),
+        _("When the vendor promised the repair would be done; empty: by the vendor's "
+          "contract."), required=False,
     )
     access_required = fields.Boolean(
         load_default=True,

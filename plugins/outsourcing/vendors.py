@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from hdcore import ServiceRequest, TransitionContext, ValidationFailed, VendorEngagement, now
 from hdcore import lazy_gettext as _
 from hdcore import services as svc
+from plugins.outsourcing import equipment
 from plugins.outsourcing import names as n
 from plugins.outsourcing.schemas import PROBLEMS
 
@@ -64,6 +65,8 @@ def _update(ctx: TransitionContext, job: VendorEngagement,
     if ctx.actor.is_staff:
         svc.update_engagement(ctx.session, ctx.actor, job.id, _jsonable(details), **changes)
         return
+    if "completed_at" in changes and changes["completed_at"] is None and job.completed_at:
+        job.reopen_count = (job.reopen_count or 0) + 1  # as the vendor service counts it
     for field, value in changes.items():
         setattr(job, field, value)
     if details:
@@ -88,13 +91,15 @@ def validate_step(ctx: TransitionContext) -> None:
     errors: dict[str, list[str]] = {}
     if name == n.DISPATCH:
         try:
-            vendor = svc.find_vendor(ctx.session, data["vendor"], "vendor")
+            vendor = equipment.dispatch_vendor(ctx)
         except ValidationFailed as exc:
             errors.update(exc.errors)
         else:
             if n.VENDOR_KIND not in (vendor.kinds or []):
                 errors["vendor"] = [str(_("%(v)s is not registered as a maintenance vendor."))
                                     % {"v": vendor.name}]
+            else:
+                errors.update(equipment.check_promises(ctx, vendor))
     job = open_job(ctx.session, ctx.request)
     if name == n.VENDOR_ARRIVED and job is not None:
         arrived = data.get("arrived_at")
@@ -131,19 +136,27 @@ def _dispatch(ctx: TransitionContext, job: VendorEngagement | None) -> None:
     if job is not None:  # a job a vendor still held is taken back before the new dispatch
         _update(ctx, job, {"withdrawn": {**_stamp(ctx), "reason": "redispatched"}},
                 status="cancelled")
-    svc.engage_vendor(
+    vendor = equipment.dispatch_vendor(ctx)
+    asset = equipment.repair_asset(ctx)
+    # Promised times left empty follow the vendor's contract for this kind of equipment.
+    eng = svc.engage_vendor(
         ctx.session, ctx.actor, ctx.request,
-        vendor=data["vendor"], kind=n.VENDOR_KIND, reference=data["vendor_reference"],
-        promised_response_at=data["promised_response_at"],
-        promised_completion_at=data["promised_completion_at"],
+        vendor=vendor, kind=n.VENDOR_KIND, reference=data["vendor_reference"],
+        promised_response_at=data.get("promised_response_at"),
+        promised_completion_at=data.get("promised_completion_at"),
+        asset_type=getattr(asset, "type", None),
         details=_jsonable({
             "service_mode": data["service_mode"],
             "access_required": data["access_required"],
             "backup_required": data["backup_required"],
             "instructions": data["instructions"],
             "visits": [], "exceptions": [], "rejected_completions": [],
+            "asset_id": getattr(asset, "id", None), "asset_tag": getattr(asset, "tag", None),
         }),
     )
+    eng.details = {**eng.details, "coverage": equipment.coverage(asset, eng)}
+    if asset is not None:
+        equipment.out_for_repair(ctx, asset, vendor)
 
 
 def _arrived(ctx: TransitionContext, job: VendorEngagement) -> None:
@@ -181,6 +194,7 @@ def _repaired(ctx: TransitionContext, job: VendorEngagement) -> None:
 
 def _verified(ctx: TransitionContext, job: VendorEngagement) -> None:
     _update(ctx, job, {"verified": {**_stamp(ctx), "note": ctx.data["note"]}}, status="done")
+    equipment.back_from_repair(ctx, job, ctx.data["note"])
 
 
 def _not_fixed(ctx: TransitionContext, job: VendorEngagement) -> None:
@@ -196,6 +210,7 @@ def _exception(ctx: TransitionContext, job: VendorEngagement) -> None:
     if data["action"] == "withdraw":
         _update(ctx, job, {**details, "withdrawn": {**_stamp(ctx), "reason": data["problem"]}},
                 status="cancelled")
+        equipment.back_from_repair(ctx, job, data["reason"])
     else:
         _update(ctx, job, details)
     if data["escalate"]:
@@ -214,6 +229,7 @@ def _request_ended(ctx: TransitionContext, job: VendorEngagement) -> None:
     reason = ctx.data.get("reason") or ""
     _update(ctx, job, {"withdrawn": {**_stamp(ctx), "reason": ctx.transition.name,
                                      "note": reason}}, status="cancelled")
+    equipment.back_from_repair(ctx, job, reason)
 
 
 _EFFECTS: dict[str, Callable[[TransitionContext, VendorEngagement], None]] = {

@@ -22,6 +22,7 @@ from hdcore import lazy_gettext as _
 from plugins.procurement import rules, tracking
 from plugins.procurement.samples import SUPPLIERS, sample_requests
 from plugins.procurement.schemas import VENDOR_KIND, ProcurementSchema
+from plugins.procurement.settings import DEFAULTS, ProcurementSettingsSchema
 from plugins.procurement.summary import summary
 from plugins.procurement.workflow import (
     CATEGORY,
@@ -40,6 +41,8 @@ class ProcurementPlugin(HelpdeskPlugin):
     description = _("Buying IT equipment and consumables (PCs, printers, servers, paper, "
                     "toner) from outside suppliers: approval, quote, order, delivery and "
                     "receipt, with the supplier's promised and actual dates.")
+    settings_schema = ProcurementSettingsSchema
+    default_settings = DEFAULTS
 
     @hookimpl
     def hd_categories(self) -> list[CategorySpec]:
@@ -70,7 +73,7 @@ class ProcurementPlugin(HelpdeskPlugin):
         return [
             Permission(PERM_APPROVE, _("Approve purchases of any amount"),
                        frozenset({"manager"})),
-            Permission(PERM_APPROVE_STANDARD, _("Approve purchases up to 50,000 yuan"),
+            Permission(PERM_APPROVE_STANDARD, _("Approve purchases up to the approval threshold"),
                        frozenset({"lead", "manager"})),
         ]
 

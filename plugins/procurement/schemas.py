@@ -174,8 +174,14 @@ class RequestQuoteSchema(Schema):
 
 
 class RecordQuoteSchema(Schema):
-    """The supplier's quote."""
+    """The supplier's quote (which supplier's, when several were asked)."""
 
+    supplier = Text(
+        required=False, load_default="", validate=validate.Length(max=200),
+        metadata=_meta(_("Supplier"), "vendor",
+                       _("Whose quote this is; needed when several suppliers were asked."),
+                       vendor_kind=VENDOR_KIND),
+    )
     quote_reference = _text(_("Quote reference"), max_len=80,
                             message=_("Give the supplier's quote number."))
     quoted_amount = Money(
@@ -188,6 +194,20 @@ class RecordQuoteSchema(Schema):
                         "invalid": _("Give a date like 2026-05-31.")},
         metadata=_meta(_("Promised delivery date"), "date"),
     )
+
+
+class ChooseQuoteSchema(Schema):
+    """Comparing the quotes received and choosing one supplier, with the reasons."""
+
+    supplier = Text(
+        required=True, validate=validate.Length(min=1, max=200),
+        error_messages=_required(_("Choose the supplier whose quote is taken.")),
+        metadata=_meta(_("Chosen supplier"), "vendor", _("One of the suppliers that quoted."),
+                       vendor_kind=VENDOR_KIND),
+    )
+    reason = _text(_("Why this quote"), max_len=2000, widget="textarea",
+                   help=_("Price, delivery date, warranty, service: what decided it."),
+                   message=_("Say why this quote was chosen."))
 
 
 class PlaceOrderSchema(Schema):
@@ -232,8 +252,33 @@ class RecordDeliverySchema(Schema):
                           message=_("Give the number of the supplier's delivery note."))
 
 
+#: Item types that become assets of the installed base, with the asset type they become.
+ASSET_TYPES = {"pc": "pc", "laptop": "laptop", "monitor": "monitor", "printer": "printer",
+               "server": "server", "network": "network", "software_licence": "licence"}
+
+
+class ReceivedItemSchema(Schema):
+    """One device (or licence) received, as it goes into the installed base."""
+
+    item_type = fields.String(
+        required=True,
+        validate=validate.OneOf(list(ASSET_TYPES), error=_("Choose one of the listed types.")),
+        error_messages=_required(_("Choose the item type.")),
+        metadata=_meta(_("Type"), "select",
+                       choices=[(v, label) for v, label in ITEM_TYPES if v in ASSET_TYPES]),
+    )
+    model = _text(_("Make and model"), max_len=200, message=_("Give the make and model."))
+    serial = _text(_("Serial number"), max_len=100, message=_("Give the serial number."))
+    tag = _text(_("Asset tag"), max_len=40, required=False,
+                help=_("Leave empty to have one made up."))
+    user = _text(_("User (user name)"), max_len=80, required=False)
+    location = _text(_("Location"), max_len=200, required=False)
+    warranty_end = OptionalDate(metadata=_meta(_("Warranty until"), "date"))
+
+
 class ConfirmReceiptSchema(Schema):
-    """The requester or IT confirming that everything arrived in order."""
+    """The requester or IT confirming that everything arrived in order; IT lists the devices
+    received with their serial numbers, which go into the installed base."""
 
     confirmed = fields.Boolean(
         required=True,
@@ -242,6 +287,13 @@ class ConfirmReceiptSchema(Schema):
         metadata=_meta(_("Everything ordered arrived, complete and undamaged"), "checkbox"),
     )
     remarks = _text(_("Remarks"), max_len=2000, required=False, widget="textarea")
+    received_items = fields.List(
+        fields.Nested(ReceivedItemSchema), load_default=list,
+        validate=validate.Length(max=500, error=_("At most 500 devices per receipt.")),
+        metadata=_meta(_("Devices received"), "rows",
+                       _("One line per device with its serial number: they are added to the "
+                         "installed base, linked to this request.")),
+    )
 
 
 class ReportProblemSchema(Schema):

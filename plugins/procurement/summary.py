@@ -33,10 +33,30 @@ def summary(details: dict[str, Any]) -> list[Line]:
     approval = details.get("approval")
     if isinstance(approval, dict):
         lines.extend(_approval(approval))
+    quotes = details.get("quotes")
+    if isinstance(quotes, list) and len(quotes) > 1:
+        lines.append((_("Quotes compared"), _quotes(quotes)))
     purchase = details.get("purchase")
     if isinstance(purchase, dict):
         lines.extend(_purchase(purchase, approval if isinstance(approval, dict) else {}))
     return lines
+
+
+def _quotes(quotes: list[Any]) -> str:
+    """Each supplier's quote side by side, the chosen one marked."""
+    parts = []
+    for q in quotes:
+        if not isinstance(q, dict):
+            continue
+        amount = to_amount(q.get("quoted_amount"))
+        text = str(_("%(supplier)s: %(amount)s, delivery by %(day)s")) % {
+            "supplier": q.get("supplier", ""),
+            "amount": format_cny(amount) if amount is not None else str(_("no quote yet")),
+            "day": q.get("promised_delivery") or "-"}
+        if q.get("status") == "chosen":
+            text += " " + str(_("(chosen: %(reason)s)")) % {"reason": q.get("reason", "")}
+        parts.append(text)
+    return "; ".join(parts)
 
 
 def _approval(a: dict[str, Any]) -> list[Line]:

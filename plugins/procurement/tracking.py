@@ -11,11 +11,17 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from hdcore import StateKind, TransitionContext, VendorEngagement, now
+from hdcore import StateKind, TransitionContext, ValidationFailed, VendorEngagement, now
 from hdcore import services as svc
 from plugins.procurement.money import amount_str
-from plugins.procurement.rules import amount_to_approve, quoted_amount, supplier_engagement
-from plugins.procurement.schemas import VENDOR_KIND
+from plugins.procurement.rules import (
+    amount_to_approve,
+    job_of,
+    open_suppliers,
+    quoted_amount,
+    supplier_engagement,
+)
+from plugins.procurement.schemas import ASSET_TYPES, VENDOR_KIND
 from plugins.procurement.validators import COMPANY_TZ, company_today, end_of_day, moment_of
 
 
@@ -102,6 +108,23 @@ def _reject(ctx: TransitionContext) -> None:
 # -- quote and order ------------------------------------------------------------------------
 
 
+def _quotes(ctx: TransitionContext) -> list[dict[str, Any]]:
+    found = ctx.request.details.get("quotes")
+    return [dict(q) for q in found if isinstance(q, dict)] if isinstance(found, list) else []
+
+
+def _set_quote(ctx: TransitionContext, supplier: str, **facts: Any) -> None:
+    """The supplier's row of the quote comparison, changed (or added)."""
+    rows = _quotes(ctx)
+    for row in rows:
+        if row.get("supplier") == supplier:
+            row.update(facts)
+            break
+    else:
+        rows.append({"supplier": supplier, **facts})
+    _set(ctx, "quotes", rows)
+
+
 def _request_quote(ctx: TransitionContext) -> None:
     data = ctx.data
     vendor = svc.find_vendor(ctx.session, data["supplier"], "supplier")
@@ -109,30 +132,49 @@ def _request_quote(ctx: TransitionContext) -> None:
     asked = {"stage": "quote_requested", "quote_requested_on": company_today().isoformat(),
              "quote_due": _iso(due), "note": data.get("note", ""), "quote_reference": None,
              "quoted_amount": None, "promised_delivery": None}
-    old = supplier_engagement(ctx)
-    if old is not None and old.vendor_id == vendor.id:
+    same = [e for e in open_suppliers(ctx) if e.vendor_id == vendor.id]
+    if same:
         # Asking the same supplier again (a revised quote): the old figures no longer count.
-        _update(ctx, old, asked, promised_response_at=end_of_day(due) if due else None,
+        _update(ctx, same[-1], asked, promised_response_at=end_of_day(due) if due else None,
                 responded_at=None, promised_completion_at=None)
     else:
-        if old is not None:
-            _update(ctx, old, {"stage": "replaced"}, status="cancelled")
+        # Another supplier quotes beside those already asked: the quotes are compared.
         svc.engage_vendor(
             ctx.session, ctx.actor, ctx.request, vendor=vendor, kind=VENDOR_KIND,
             promised_response_at=end_of_day(due) if due else None, details=asked,
         )
+    _set_quote(ctx, vendor.name, status="requested", quote_due=_iso(due), quote_reference=None,
+               quoted_amount=None, promised_delivery=None)
     # A new round of quoting starts the purchase's supplier facts afresh.
     _set(ctx, "purchase", {"supplier": vendor.name, "quote_due": _iso(due)})
 
 
 def _record_quote(ctx: TransitionContext) -> None:
-    data, eng = ctx.data, _engagement(ctx)
+    data = ctx.data
+    eng = job_of(ctx, data.get("supplier") or None)
     quote = {"quote_reference": data["quote_reference"],
              "quoted_amount": amount_str(data["quoted_amount"]),
              "promised_delivery": data["promised_delivery"].isoformat()}
     _update(ctx, eng, {"stage": "quoted", **quote}, responded_at=now(),
             promised_completion_at=end_of_day(data["promised_delivery"]))
-    _merge_purchase(ctx, **quote)
+    _set_quote(ctx, eng.vendor.name, status="quoted", **quote)
+    _set(ctx, "purchase", {"supplier": eng.vendor.name, **quote})
+
+
+def _choose_quote(ctx: TransitionContext) -> None:
+    chosen = job_of(ctx, ctx.data["supplier"])
+    reason = ctx.data["reason"]
+    for eng in open_suppliers(ctx):
+        if eng.id != chosen.id:
+            _update(ctx, eng, {"stage": "not_chosen", "not_chosen_reason": reason},
+                    status="cancelled")
+            _set_quote(ctx, eng.vendor.name, status="not_chosen")
+    _update(ctx, chosen, {"stage": "chosen", "chosen_reason": reason})
+    _set_quote(ctx, chosen.vendor.name, status="chosen", reason=reason, **_who(ctx))
+    _set(ctx, "purchase", {
+        "supplier": chosen.vendor.name, "chosen_reason": reason,
+        **{k: chosen.details.get(k) for k in ("quote_reference", "quoted_amount",
+                                              "promised_delivery")}})
 
 
 def _place_order(ctx: TransitionContext) -> None:
@@ -191,8 +233,38 @@ def _return_to_supplier(ctx: TransitionContext) -> None:
 
 
 def _confirm_receipt(ctx: TransitionContext) -> None:
+    rows = ctx.data.get("received_items") or []
+    tags: list[str] = []
+    if rows:
+        tags = _receive_assets(ctx, rows)
     _merge_purchase(ctx, received={**_who(ctx), "at": _now(),
-                                   "remarks": ctx.data.get("remarks", "")})
+                                   "remarks": ctx.data.get("remarks", ""),
+                                   **({"assets": tags} if tags else {})})
+
+
+def _receive_assets(ctx: TransitionContext, rows: list[dict[str, Any]]) -> list[str]:
+    """Put the devices received into the installed base, linked to the request: their
+    supplier, the requester's department, the delivery day as the purchase date."""
+    eng = supplier_engagement(ctx)
+    delivered = _purchase(ctx).get("delivered_on")
+    dept = ctx.request.requester.department if ctx.request.requester else None
+    items = [{
+        "type": ASSET_TYPES[row["item_type"]], "model": row["model"], "serial": row["serial"],
+        "tag": row.get("tag") or None, "user": row.get("user") or None,
+        "location": row.get("location") or ctx.request.details.get("delivery_location") or None,
+        "department": dept.code if dept is not None else None,
+        "purchased_on": delivered or company_today().isoformat(),
+        "warranty_end": row.get("warranty_end"),
+        "status": "in_use" if row.get("user") else "in_stock",
+    } for row in rows]
+    try:
+        assets = svc.receive_assets(ctx.session, ctx.actor, ctx.request, items,
+                                    supplier=eng.vendor if eng is not None else None)
+    except ValidationFailed as exc:
+        # The asset service names ``items.<n>.<field>``: the step's field is received_items.
+        raise ValidationFailed({k.replace("items.", "received_items.", 1): v
+                                for k, v in exc.errors.items()}) from exc
+    return [a.tag for a in assets]
 
 
 _HANDLERS: dict[str, Callable[[TransitionContext], None]] = {
@@ -201,6 +273,7 @@ _HANDLERS: dict[str, Callable[[TransitionContext], None]] = {
     "reject": _reject,
     "request_quote": _request_quote,
     "record_quote": _record_quote,
+    "choose_quote": _choose_quote,
     "place_order": _place_order,
     "record_delivery": _record_delivery,
     "report_problem": _report_problem,

@@ -15,6 +15,7 @@ from typing import Any
 
 from hdcore import (
     ASSIGNEE,
+    DEPARTMENT_HEAD,
     REQUESTER,
     SUPERVISORS,
     State,
@@ -26,6 +27,7 @@ from hdcore import (
 from hdcore import lazy_gettext as _
 from plugins.procurement.schemas import (
     ApproveSchema,
+    ChooseQuoteSchema,
     ConfirmReceiptSchema,
     PlaceOrderSchema,
     RecordDeliverySchema,
@@ -44,7 +46,10 @@ PERM_APPROVE = "procurement.approve"
 PERM_APPROVE_STANDARD = "procurement.approve_standard"
 
 WORKERS = SUPERVISORS | {ASSIGNEE}
-APPROVERS = frozenset({f"perm:{PERM_APPROVE}", f"perm:{PERM_APPROVE_STANDARD}"})
+#: Who may take the approval step; the amount decides which of them may approve (see rules):
+#: up to the plugin's threshold the lead, above it the budget holder (the configured person,
+#: else the head of the requester's department).
+APPROVERS = frozenset({f"perm:{PERM_APPROVE}", f"perm:{PERM_APPROVE_STANDARD}", DEPARTMENT_HEAD})
 
 STATES = (
     State("awaiting_approval", _("Awaiting approval"), StateKind.WAITING),
@@ -83,6 +88,10 @@ TRANSITIONS = (
     Transition(
         "record_quote", _("Quote received"), ("awaiting_quote",), "quoted",
         roles=WORKERS, schema=RecordQuoteSchema, public=False,
+    ),
+    Transition(
+        "choose_quote", _("Choose a quote"), ("quoted",), "quoted",
+        roles=WORKERS, schema=ChooseQuoteSchema, public=False,
     ),
     Transition(
         "place_order", _("Place the order"), ("approved", "quoted"), "ordered",

@@ -15,6 +15,17 @@ CONTRACT = {
         "assign", "transitions", "comments", "tasks", "escalate", "close", "reopen", "rating")),
     ("get", "/api/v1/requests/{request_id}/events"),
     ("post", "/api/v1/tasks/{task_id}/transitions"),
+    # The knowledge base, the installed base and the vendors.
+    ("get", "/api/v1/kb/articles"), ("post", "/api/v1/kb/articles"),
+    ("get", "/api/v1/kb/articles/{article_id}"), ("patch", "/api/v1/kb/articles/{article_id}"),
+    ("get", "/api/v1/assets"), ("post", "/api/v1/assets"),
+    ("get", "/api/v1/assets/{asset_id}"), ("patch", "/api/v1/assets/{asset_id}"),
+    ("get", "/api/v1/assets/{asset_id}/readings"), ("post", "/api/v1/assets/{asset_id}/readings"),
+    ("get", "/api/v1/vendors"), ("get", "/api/v1/vendors/{vendor_id}"),
+    ("get", "/api/v1/vendor-scorecards"),
+    ("get", "/api/v1/requests/{request_id}/vendor-engagements"),
+    ("post", "/api/v1/requests/{request_id}/vendor-engagements"),
+    ("patch", "/api/v1/requests/{request_id}/vendor-engagements/{engagement_id}"),
 }
 
 
@@ -30,8 +41,9 @@ def test_the_document_describes_every_operation(api, people):
         "description": "A token from POST /api/v1/auth/token or `helpdesk token create`."}
     assert doc["security"] == [{"bearerAuth": []}]
     assert doc["paths"]["/api/v1/auth/token"]["post"]["security"] == []
-    assert [t["name"] for t in doc["tags"]] == ["Authentication", "Categories", "Requests",
-                                               "Tasks"]
+    assert sorted(t["name"] for t in doc["tags"]) == [
+        "Assets", "Authentication", "Categories", "Knowledge base", "Requests", "Tasks",
+        "Vendors"]
     for (method, path) in CONTRACT:
         op = doc["paths"][path][method]
         assert op.get("summary"), (method, path)

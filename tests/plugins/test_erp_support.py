@@ -263,7 +263,8 @@ def test_vendor_engagement_records_promise_answer_and_lateness(session, people, 
         PARTNER, vendor_reference="ZH-AMS-1187",
         promised_response_at=(datetime.now(COMPANY_TZ) + timedelta(days=2)).isoformat()))
     assert first.status == "done" and first.completed_at is not None
-    answered = (datetime.now(COMPANY_TZ) - timedelta(minutes=5)).replace(microsecond=0)
+    # The vendor's answer cannot come before the hand-over (nor, here, after now).
+    answered = engagements(session, req)[1].engaged_at.astimezone(COMPANY_TZ)
     step(session, people.tech, req, "vendor_answered", {
         "vendor_answer": "Apply patch 29876543", "outcome": "patch",
         "answered_at": answered.replace(tzinfo=None).isoformat()})  # form input: local time

@@ -28,6 +28,7 @@ from hdcore import (
     use_locale,
 )
 from hdcore import services as svc
+from hdcore.i18n import catalog_files
 from plugins import outsourcing
 from plugins.outsourcing.samples import HENGTONG, LENOVO, RICOH
 from plugins.outsourcing.summary import detail_summary, fault_age
@@ -602,12 +603,14 @@ def test_every_marked_string_has_a_chinese_translation(session):
     marked = {msg for _f, _l, msg, _c, _x in extract_from_dir(
         str(PLUGIN_DIR), keywords={"_": None, "lazy_gettext": None})}
     assert len(marked) > 100
-    po = PLUGIN_DIR / "translations" / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po"
-    with po.open("rb") as fh:
-        catalog = read_po(fh, locale="zh_Hans_CN")
-    translated = {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
+    translated: dict[str, str] = {}
+    # messages.po and the catalogs kept beside it (vendors.po)
+    for po in catalog_files(PLUGIN_DIR / "translations", "zh_Hans_CN"):
+        with po.open("rb") as fh:
+            catalog = read_po(fh, locale="zh_Hans_CN")
+        translated.update({m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy})
+        assert not catalog.fuzzy and catalog.plural_forms == "nplurals=1; plural=0;"
     assert marked <= set(translated), sorted(marked - set(translated))
-    assert not catalog.fuzzy and catalog.plural_forms == "nplurals=1; plural=0;"
     with use_locale("zh_Hans_CN"):
         for msg in marked:
             rendered = str(lazy_gettext(msg))

@@ -31,6 +31,7 @@ from hdcore import (
     use_locale,
 )
 from hdcore import services as svc
+from hdcore.i18n import catalog_files
 from plugins.procurement import plugin as procurement_plugin
 from plugins.procurement.samples import HONGXIN, HUADONG, SHULIAN, SUPPLIERS
 from plugins.procurement.schemas import ProcurementSchema
@@ -345,23 +346,46 @@ def test_only_registered_suppliers_can_quote(session, people, suppliers):
 # -- approval ------------------------------------------------------------------------------
 
 
-def test_big_purchases_need_the_manager(session, people, suppliers):
+def test_big_purchases_need_the_budget_holder(session, people, suppliers):
     req = submit(session, people.employee, details=details([
         line("Dell PowerEdge R760", "server", 1, "68500.00")]))
     to_approval(session, people, req)
-    assert "approve" in {t.name for t in svc.available_transitions(session, people.lead, req)}
+    # The head of the requester's department holds the budget (the plugin's default setting).
+    assert "approve" in {t.name for t in svc.available_transitions(session, people.head, req)}
     assert "approve" not in {t.name for t in svc.available_transitions(session, people.tech,
                                                                         req)}
-    with pytest.raises(TransitionRefused) as refused:
-        step(session, people.lead, req, "approve")
-    assert "IT manager" in refused.value.reasons[0] and "¥68,500.00" in refused.value.reasons[0]
+    for who in (people.lead, people.manager):
+        with pytest.raises(TransitionRefused) as refused:
+            step(session, who, req, "approve")
+        assert "budget holder" in refused.value.reasons[0]
+        assert "Zhou Min" in refused.value.reasons[0] and "¥68,500.00" in refused.value.reasons[0]
     with pytest.raises(PermissionDenied):
         step(session, people.tech, req, "approve")
     with pytest.raises(PermissionDenied):
         step(session, people.employee, req, "approve")
     assert req.status == "awaiting_approval"
-    step(session, people.manager, req, "approve")
-    assert req.details["approval"]["by"] == "chen.jie"
+    step(session, people.head, req, "approve")
+    assert req.details["approval"]["by"] == "zhou.min"
+
+
+def test_the_threshold_and_the_budget_holder_are_settings(session, people, suppliers):
+    with pytest.raises(ValidationFailed) as bad:
+        svc.set_plugin_settings(session, people.admin, "procurement",
+                                {"approval_threshold": "lots", "budget_holder": "x" * 90})
+    assert set(bad.value.errors) == {"approval_threshold", "budget_holder"}
+    svc.set_plugin_settings(session, people.admin, "procurement",
+                            {"approval_threshold": 100000, "budget_holder": "chen.jie"})
+    small = submit(session, people.employee, details=details([
+        line("Dell PowerEdge R760", "server", 1, "68500.00")]))
+    to_approval(session, people, small)
+    step(session, people.lead, small, "approve")  # under the new threshold: the lead approves
+    big = submit(session, people.employee, details=details([
+        line("Dell PowerEdge R760", "server", 2, "68500.00")]))
+    to_approval(session, people, big)
+    with pytest.raises(TransitionRefused, match="Chen Jie"):
+        step(session, people.head, big, "approve")
+    step(session, people.manager, big, "approve")  # the configured budget holder
+    assert big.status == "approved"
 
 
 def test_exactly_the_threshold_may_be_approved_by_the_lead(session, people):
@@ -457,14 +481,14 @@ def test_a_quote_within_ten_percent_is_ordered_directly(session, people, supplie
     assert req.status == "ordered"
 
 
-def test_a_reapproval_over_the_threshold_needs_the_manager(session, people, suppliers):
+def test_a_reapproval_over_the_threshold_needs_the_budget_holder(session, people, suppliers):
     req = submit(session, people.employee, details=details([line(quantity=1,
                                                                  unit_price="48000")]))
     to_quoted(session, people, req, amount="53000.00")
     step(session, people.tech, req, "submit_for_approval")
-    with pytest.raises(TransitionRefused, match="IT manager"):
+    with pytest.raises(TransitionRefused, match="budget holder"):
         step(session, people.lead, req, "approve")
-    step(session, people.manager, req, "approve")
+    step(session, people.head, req, "approve")
     step(session, people.tech, req, "place_order", {"po_number": "PO-3", "ordered_at": day(0)})
     assert req.status == "ordered"
 
@@ -575,18 +599,35 @@ def test_it_returning_a_delivery_states_the_problem(session, people, suppliers):
     assert req.details["purchase"]["problems"][0]["type"] == "damaged"
 
 
-def test_asking_another_supplier_withdraws_the_first(session, people, suppliers):
+def test_quotes_of_several_suppliers_are_compared_and_one_chosen(session, people, suppliers):
     req = submit(session, people.employee)
-    to_quoted(session, people, req)
+    to_quoted(session, people, req)  # Hongxin quoted 16,800.00
     first = engagement(session, req)
     step(session, people.tech, req, "request_quote", {"supplier": SHULIAN})
-    assert first.status == "cancelled"
+    assert first.status == "open"  # both suppliers quote side by side
     second = engagement(session, req)
     assert second.vendor.name == SHULIAN and second.status == "open"
-    assert req.details["purchase"] == {"supplier": SHULIAN, "quote_due": None}
-    # Asking the same supplier again keeps one engagement and forgets its old figures.
     step(session, people.tech, req, "record_quote", {
-        "quote_reference": "SL-1", "quoted_amount": "16500", "promised_delivery": day(4)})
+        "supplier": SHULIAN, "quote_reference": "SL-1", "quoted_amount": "16500",
+        "promised_delivery": day(4)})
+    assert [(q["supplier"], q["status"], q["quoted_amount"]) for q in req.details["quotes"]] == [
+        (HONGXIN, "quoted", "16800.00"), (SHULIAN, "quoted", "16500.00")]
+    with pytest.raises(TransitionRefused, match="choose one"):
+        step(session, people.tech, req, "place_order", {"po_number": "P", "ordered_at": day(0)})
+    with pytest.raises(ValidationFailed) as bad:
+        step(session, people.tech, req, "choose_quote", {"supplier": "", "reason": ""})
+    assert set(bad.value.errors) == {"supplier", "reason"}
+    with pytest.raises(ValidationFailed) as bad:  # a supplier that did not quote
+        step(session, people.tech, req, "choose_quote", {"supplier": HUADONG, "reason": "便宜"})
+    assert set(bad.value.errors) == {"supplier"}
+    step(session, people.tech, req, "choose_quote",
+         {"supplier": SHULIAN, "reason": "价格低300元，交货快三天"})
+    assert first.status == "cancelled" and first.details["stage"] == "not_chosen"
+    assert second.status == "open" and second.details["chosen_reason"].startswith("价格低")
+    assert {q["supplier"]: q["status"] for q in req.details["quotes"]} == {
+        HONGXIN: "not_chosen", SHULIAN: "chosen"}
+    assert req.details["purchase"]["supplier"] == SHULIAN
+    # Asking the chosen supplier again keeps one engagement and forgets its old figures.
     step(session, people.tech, req, "request_quote", {"supplier": SHULIAN})
     assert engagement(session, req).id == second.id
     assert second.details["quoted_amount"] is None and second.responded_at is None
@@ -683,15 +724,18 @@ def test_chinese_errors_name_the_field(session, people):
 
 
 def test_every_marked_string_is_translated():
-    po = PACKAGE_DIR / "translations" / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po"
-    with po.open("rb") as fh:
-        catalog = read_po(fh)
-    assert catalog.locale is not None and str(catalog.locale) == "zh_Hans_CN"
+    # messages.po and the catalogs kept beside it (vendors.po)
+    translated: dict[str, str] = {}
+    for po in catalog_files(PACKAGE_DIR / "translations", "zh_Hans_CN"):
+        with po.open("rb") as fh:
+            catalog = read_po(fh)
+        assert catalog.locale is not None and str(catalog.locale) == "zh_Hans_CN"
+        translated.update({m.id: m.string for m in catalog if m.id and m.string})
     marked = {msg for _file, _line, msg, _c, _ctx in extract_from_dir(
         str(PACKAGE_DIR), method_map=[("**.py", "python")],
         keywords={"_": None, "lazy_gettext": None})}
     assert len(marked) > 100
-    untranslated = sorted(m for m in marked if not (catalog.get(m) and catalog.get(m).string))
+    untranslated = sorted(m for m in marked if not translated.get(m))
     assert untranslated == []
 
 

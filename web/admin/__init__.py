@@ -1,6 +1,7 @@
 """The administrator's area: plugins and their settings, accounts, departments, IT groups."""
 
 from web.admin import (  # noqa: F401  (they add the routes)
+    assets,
     calendars,
     departments,
     groups,
@@ -11,7 +12,9 @@ from web.admin import (  # noqa: F401  (they add the routes)
     resources,
     routing,
     sla_policies,
+    surveys,
     users,
+    vendors,
 )
 from web.admin.blueprint import bp
 

@@ -21,6 +21,7 @@ from hdcore.models import PluginState
 from hdcore.workflow import ASSIGNEE, DEPARTMENT_HEAD, REQUESTER, StateKind
 from web.admin.blueprint import bp
 from web.admin.common import flash_reasons, form_failed
+from web.admin.plugin_doctor import page_extras
 from web.context import db, host
 from web.schema_forms import FieldView, form_fields, parse_form
 
@@ -174,7 +175,7 @@ def index() -> Response:
 @bp.route("/plugins")
 def plugins() -> str:
     """Every installed plugin: what it provides, on or off, and its settings."""
-    return render_template("admin/plugins.html", plugins=_views())
+    return render_template("admin/plugins.html", plugins=_views(), **page_extras())
 
 
 def _back(name: str) -> Response:
@@ -218,6 +219,6 @@ def plugin_settings(name: str) -> str | Response | tuple[str, int]:
     except ValidationFailed as exc:
         errors = form_failed(exc)
         return render_template("admin/plugins.html", edited=name,
-                               plugins=_views(name, values, errors))
+                               plugins=_views(name, values, errors), **page_extras())
     flash(_("The settings of %(p)s were saved.", p=str(plugin.title)), "success")
     return _back(name)

@@ -55,6 +55,15 @@ def init_app(app: Flask) -> None:
     from web.api import actions, categories, requests, tasks, tokens  # noqa: F401
 
     parts: list[Any] = [tokens.bp, categories.bp, requests.bp, tasks.bp]
+    from web.api import kb as kb_api
+
+    parts.append(kb_api.bp)
+    from web.api import vendors as vendors_api
+
+    parts.append(vendors_api.bp)
+    from web.api import assets as assets_api
+
+    parts.append(assets_api.bp)
     csrf = app.extensions.get("csrf")
     for bp in parts:
         api.register_blueprint(bp)

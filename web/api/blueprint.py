@@ -23,6 +23,7 @@ FAILURES = {
     409: "A stale version, a step the workflow refuses now (see `allowed`), or a conflict.",
     422: "Input refused; `fields` names each bad field and why.",
     428: "If-Match is missing.",
+    429: "Too many failed sign-ins for this user name or from this address (see Retry-After).",
 }
 
 def header(description: str) -> dict[str, Any]:

@@ -2,11 +2,14 @@
 
 from web.desk import (  # noqa: F401  (they add the routes)
     actions,
+    analytics,
+    assets,
     edit,
     queue,
     routing,
     sla_panel,
     tasks,
+    vendors,
     workspace,
 )
 from web.desk.blueprint import bp

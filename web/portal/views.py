@@ -27,6 +27,7 @@ from hdcore.workflow import StateKind
 from web.context import db, host
 from web.files import uploads
 from web.plugins import request_panels
+from web.portal.asset_defaults import asset_form_defaults
 from web.schema_forms import FieldView, display_details, form_fields, parse_form
 from web.views_common import (
     flash_invalid,
@@ -99,7 +100,7 @@ def new_request(category: str) -> str | Response:
         flash(_("This service category is switched off at the moment."), "error")
         return redirect(url_for("portal.choose_category"))
     schema = host().request_schema(category)
-    values: dict = {}
+    values: dict = asset_form_defaults(schema)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         details = parse_form(schema, request.form, prefix="details.")
@@ -107,10 +108,12 @@ def new_request(category: str) -> str | Response:
                   "description": request.form.get("description", ""),
                   "priority": request.form.get("priority", "normal"), "details": details}
         try:
-            req = svc.submit_request(db(), current_user, category=category,
-                                     title=values["title"], description=values["description"],
-                                     priority=values["priority"], details=details, channel="web",
-                                     attachments=uploads(request))
+            req = svc.submit_request_about(db(), current_user, category=category,
+                                           title=values["title"],
+                                           description=values["description"],
+                                           priority=values["priority"], details=details,
+                                           channel="web", attachments=uploads(request),
+                                           assets=request.form.getlist("assets"))
         except ValidationFailed as exc:
             errors = exc.errors
             flash(_("Please correct the marked fields."), "error")

@@ -1,4 +1,4 @@
-"""PostgreSQL for the tests: a throw-away server the test session starts, one database per test.
+"""PostgreSQL for tests: a throw-away server a test session starts, one database per test.
 
 The server is found through ``pg_config --bindir``, then ``/usr/lib/postgresql/*/bin``, then the
 ``PATH``; it runs from a temporary folder on a free port with ``fsync`` off, and is stopped and
@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
-import pytest
 from psycopg import sql
 from sqlalchemy.engine import URL, make_url
 
@@ -182,6 +181,30 @@ class PostgresServer:
         shutil.rmtree(self.folder, ignore_errors=True)
         self.folder = None
 
+    @contextlib.contextmanager
+    def unreachable(self) -> Iterator[None]:
+        """The server stopped for the ``with`` block (connections are refused), then started
+        again on the same port. Only for a server this session started (else a skip)."""
+        if self.folder is None or self.admin_url.port is None:
+            import pytest
+
+            pytest.skip("needs a PostgreSQL server started by the tests")
+        if self._admin is not None:
+            self._admin.close()
+            self._admin = None
+        data, log = self.folder / "data", self.folder / "data" / "server.log"
+        done = self._cmd("pg_ctl", "-D", data, "-m", "fast", "-w", "-t", "30", "stop")
+        assert done.returncode == 0, done.stdout + done.stderr
+        try:
+            yield
+        finally:
+            options = (f"-p {self.admin_url.port} -k {self.folder / 'sock'} "
+                       "-c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
+                       "-c full_page_writes=off")
+            done = self._cmd("pg_ctl", "-D", data, "-l", log, "-w", "-t", "30", "-o", options,
+                             "start")
+            assert done.returncode == 0, done.stdout + done.stderr + _tail(log)
+
     # -- databases ----------------------------------------------------------------------
 
     def admin(self) -> psycopg.Connection:
@@ -245,35 +268,20 @@ def _tail(path: Path, lines: int = 30) -> str:
         return ""
 
 
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
-    """The session's PostgreSQL server: the one ``HELPDESK_TEST_POSTGRES_URL`` names, or our own."""
+def session_server() -> PostgresServer | None:
+    """The server ``HELPDESK_TEST_POSTGRES_URL`` names, a new one of our own, or None when
+    PostgreSQL is not installed here (the caller skips)."""
     given = os.environ.get(ENV_URL)
     if given:
         url = make_url(given).set(drivername="postgresql+psycopg")
-        server = PostgresServer(admin_url=url, user_url=url)
-        yield server
-        server.stop()
-        return
+        return PostgresServer(admin_url=url, user_url=url)
     bindir = find_bindir()
     if bindir is None:
-        pytest.skip(
-            "PostgreSQL is not installed (no initdb via pg_config --bindir, "
-            f"/usr/lib/postgresql/*/bin or PATH) and {ENV_URL} is not set; "
-            "run scripts/install --with-services"
-        )
-    server = PostgresServer.start(bindir)
-    try:
-        yield server
-    finally:
-        server.stop()
+        return None
+    return PostgresServer.start(bindir)
 
 
-@pytest.fixture
-def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
-    """A fresh, empty PostgreSQL database for one test (dropped afterwards); its URL."""
-    name = postgres_server.create_database()
-    try:
-        yield postgres_server.url(name)
-    finally:
-        postgres_server.drop_database(name)
+NOT_INSTALLED = (
+    "PostgreSQL is not installed (no initdb via pg_config --bindir, /usr/lib/postgresql/*/bin "
+    f"or PATH) and {ENV_URL} is not set"
+)

@@ -6,7 +6,7 @@ each test a fresh database (SQLite in a temporary folder and, for the parametris
 built by the migrations with every installed plugin, a ``session`` and ``people``: ``employee``
 (Zhang Wei, Finance), ``other`` (an employee in Sales), ``head`` (head of Finance), ``tech``
 (Li Na, group *Applications*), ``tech2`` (Zhao Lei, group *Infrastructure*), ``lead``,
-``manager``, ``admin``. Here: only the real SMTP server of the mail tests.
+``manager``, ``admin``. Here: the real SMTP server of the mail tests and the session's Chromium.
 """
 
 from __future__ import annotations
@@ -17,4 +17,4 @@ import os
 # Set before hdcore is imported, since the hasher is built at import.
 os.environ.setdefault("HELPDESK_FAST_HASHING", "1")
 
-pytest_plugins = ["tests.smtp"]
+pytest_plugins = ["tests.smtp", "tests.chromium"]

@@ -1,16 +1,11 @@
 """Browser fixtures: the app served on a real port, driven by Debian's Chromium with Playwright.
 
-One Chromium per test session (per xdist worker), one fresh browser context per test, so no
-cookie or language choice leaks from one test into the next. The browser is the system's
+One Chromium per test session (per xdist worker; ``tests/chromium.py``), one fresh browser
+context per test, so no cookie or language choice leaks from one test into the next. The browser is the system's
 ``/usr/bin/chromium`` (the test set-up installs it as root); Playwright never downloads one.
 """
 
 from __future__ import annotations
-
-import os
-
-# Before Playwright is imported: the project's browser is the system's, never a download.
-os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
 
 import threading
 from collections.abc import Callable, Iterator
@@ -18,23 +13,12 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 from werkzeug.serving import make_server
 
 from hdcore import HelpDesk
 from web.app import create_app
 
-CHROMIUM = Path("/usr/bin/chromium")
-#: Headless Chromium in a container: no sandbox (often no user namespaces), no GPU, and none
-#: of the background traffic (updates, sync, first-run pages) a test has no use for.
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 #: How long a click or an expectation waits for the page before failing. Generous for a
 #: loaded two-core CI machine; a passing step takes a fraction of it.
 TIMEOUT_MS = 10_000
@@ -67,21 +51,6 @@ def live_server(app: Flask) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
-
-
-@pytest.fixture(scope="session")
-def chromium() -> Iterator[Browser]:
-    """Debian's Chromium, headless, for the whole session."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed; `scripts/install --with-services` installs "
-                    "Debian's chromium package (as root)")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                     args=LAUNCH_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture

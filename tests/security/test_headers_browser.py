@@ -11,7 +11,6 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from werkzeug.serving import make_server
 
-from tests.browser.conftest import chromium  # noqa: F401  (the session's Chromium)
 from tests.security.access_rules import all_rules
 from tests.security.conftest import World
 from tests.security.support import served_routes, url_for_rule
@@ -51,7 +50,7 @@ def pages_of(role: str, world_state: World, world: SimpleNamespace) -> list[str]
 
 
 @pytest.mark.parametrize("role", sorted(ROLES))
-def test_no_page_breaks_the_policy_in_chromium(role: str, chromium: object,  # noqa: F811
+def test_no_page_breaks_the_policy_in_chromium(role: str, chromium: object,
                                                served: str, world_state: World,
                                                world: SimpleNamespace) -> None:
     context = chromium.new_context(locale="en-US")  # type: ignore[attr-defined]

@@ -1,8 +1,9 @@
 """Browser fixtures: the app served on a real port, driven by Debian's Chromium with Playwright.
 
 One Chromium per test session (per xdist worker; ``tests/chromium.py``), one fresh browser
-context per test, so no cookie or language choice leaks from one test into the next. The browser is the system's
-``/usr/bin/chromium`` (the test set-up installs it as root); Playwright never downloads one.
+context per test, so no cookie or language choice leaks from one test into the next. The
+browser is the system's ``/usr/bin/chromium`` (the test set-up installs it as root); Playwright
+never downloads one.
 """
 
 from __future__ import annotations

@@ -224,6 +224,12 @@ def main(argv: list[str] | None = None) -> int:
                      "the lead's intake"),
                 Shot("plugins.png", "admin", goto("/admin/plugins", "Plugins"),
                      "the plugins page"),
+                Shot("dashboard.png", "chen.jie", goto("/manage/dashboard", "Service dashboard"),
+                     "the manager's dashboard", full_page=True),
+                Shot("knowledge-base.png", EMPLOYEE, goto("/kb/", "Knowledge base"),
+                     "the knowledge base"),
+                Shot("assets.png", TECHNICIAN, goto("/desk/assets", "Assets"),
+                     "the installed base"),
                 # Last: switching the language is also saved as the user's own setting.
                 Shot("work-queue-zh.png", TECHNICIAN, queue_in_chinese,
                      "the work queue in Chinese"),

@@ -96,9 +96,14 @@ def include_object(helpdesk: HelpDesk, branch: str | None = None) -> IncludeObje
 
     With a branch, autogenerate writes only that branch's tables into its revision; without one,
     the tables of the core and of the registered plugins are compared, and a table in the
-    database that nobody owns is reported too (it should not be there).
+    database that nobody owns is reported too (it should not be there). The search's full-text
+    structures (FTS5 tables, the tsvector column) are never compared.
     """
+    from hdcore.models.search import full_text_object
+
     def include(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+        if full_text_object(obj, name, type_):
+            return False  # made by the search's own DDL, not by the models
         if type_ != "table" or name is None:
             return True
         owner = table_owner(helpdesk, name)

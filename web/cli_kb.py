@@ -19,7 +19,8 @@ def search_rebuild(state: CliState) -> None:
     """Index every knowledge-base article and request again.
 
     Run it once after upgrading a database that already holds requests, or after restoring
-    one from a backup; searching works meanwhile and finds more as the rebuild commits.
+    one from a backup. It runs as one transaction: searches made meanwhile see the old index
+    until it commits.
     """
     hd = state.ready_helpdesk()
     with hd.session_scope() as session:

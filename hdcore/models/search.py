@@ -8,6 +8,7 @@ migration and, for databases built without migrations, by :data:`SEARCH_DDL` aft
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import DDL, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column
@@ -40,6 +41,19 @@ FTS_SHADOW_TABLES = frozenset(
     {FTS_TABLE} | {f"{FTS_TABLE}_{s}" for s in ("data", "idx", "docsize", "config", "content")})
 PG_TSV_COLUMN = "tsv"
 PG_TSV_INDEX = "ix_search_doc_tsv"
+
+
+
+def full_text_object(obj: Any, name: str | None, type_: str) -> bool:
+    """Whether a schema object is one of the search's full-text structures made beside the
+    models (the FTS5 table and its shadow tables, the tsvector column and its index), which
+    schema comparisons and autogenerate must leave alone."""
+    if type_ == "table":
+        return name in FTS_SHADOW_TABLES
+    if type_ == "index":
+        return name == PG_TSV_INDEX
+    return type_ == "column" and name == PG_TSV_COLUMN and obj.table.name == "search_doc"
+
 
 SQLITE_DDL = [
     f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(title, body, filters, "

@@ -18,28 +18,14 @@ from hdcore import HelpDesk, HelpdeskPlugin, Settings, migrate
 from hdcore import services as svc
 from hdcore.host import ENTRY_POINT_GROUP
 from hdcore.models import Base, Department, JSONType, User, UTCDateTime
-from hdcore.models.search import FTS_SHADOW_TABLES, PG_TSV_COLUMN, PG_TSV_INDEX
-
-
-def full_text_object(obj: object, name: str | None, type_: str) -> bool:
-    """The search's full-text structures, made beside the models (FTS5 tables, tsvector)."""
-    if type_ == "table":
-        return name in FTS_SHADOW_TABLES
-    if type_ == "index":
-        return name == PG_TSV_INDEX
-    return type_ == "column" and name == PG_TSV_COLUMN and obj.table.name == "search_doc"
+from hdcore.models.search import FTS_SHADOW_TABLES
 
 
 def schema_differences(hd: HelpDesk) -> list[object]:
     """What Alembic finds different between the database and the models (empty: identical)."""
-    models_only = migrate.include_object(hd)
-
-    def include(obj: object, name: str | None, type_: str, *rest: object) -> bool:
-        return not full_text_object(obj, name, type_) and models_only(obj, name, type_, *rest)
-
     with hd.engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={
-            "include_object": include, "compare_type": True,
+            "include_object": migrate.include_object(hd), "compare_type": True,
         })
         return list(compare_metadata(ctx, Base.metadata))
 

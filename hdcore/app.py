@@ -28,6 +28,13 @@ class HelpDesk:
         self.sessions = make_session_factory(self.engine, host=self.host, settings=self.settings)
         install_cleanup(self.sessions)
         install_text_guard(self.sessions)
+        #: Where reports read: a replica of the database when one is configured, so the
+        #: managers' long queries do not compete with the desk's writes (else the same one).
+        self.report_engine = (make_engine(self.settings.reports_database_url)
+                              if self.settings.reports_database_url else self.engine)
+        self.report_sessions = (
+            make_session_factory(self.report_engine, host=self.host, settings=self.settings)
+            if self.report_engine is not self.engine else self.sessions)
 
     def session(self) -> Session:
         """A new session (close it when done; services commit their own work)."""
@@ -48,6 +55,13 @@ class HelpDesk:
 
         Base.metadata.create_all(self.engine)
 
+    def report_session(self) -> Session:
+        """A new session for reading reports (on the replica when one is configured; it may
+        lag the database by the replication delay, so never write or decide with it)."""
+        return self.report_sessions()
+
     def dispose(self) -> None:
         """Close the database connections."""
         self.engine.dispose()
+        if self.report_engine is not self.engine:
+            self.report_engine.dispose()

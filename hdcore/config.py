@@ -30,6 +30,9 @@ class Settings:
     """What the core needs to run; every interface builds one with :meth:`from_env`."""
 
     database_url: str = ""
+    #: A read-only replica of the database that reports and dashboards read (empty: they
+    #: read the database itself).
+    reports_database_url: str = ""
     home: Path = field(default_factory=default_home)
     timezone: str = "Asia/Shanghai"
     #: Discover plugins through the ``hdcore.plugins`` entry points.
@@ -76,11 +79,17 @@ class Settings:
     login_max_failures_per_ip: int = 20
     #: How long an account (or an address) is held back, and the window failures count in.
     login_lockout_minutes: int = 15
+    #: How many reverse proxies (load balancers) stand in front of the web servers and add
+    #: ``X-Forwarded-For`` / ``-Proto`` / ``-Host``: their values are then trusted for the
+    #: client's address (sign-in lockouts) and the scheme (secure cookies). 0 trusts none.
+    proxies: int = 0
 
     def __post_init__(self) -> None:
         if self.mail_unknown not in ("hold", "reject"):
             raise ValueError(
                 f"HELPDESK_MAIL_UNKNOWN must be 'hold' or 'reject', not {self.mail_unknown!r}")
+        if self.proxies < 0:
+            raise ValueError(f"HELPDESK_PROXIES must be 0 or more, not {self.proxies}")
         if not self.database_url:
             self.database_url = f"sqlite:///{self.home / 'helpdesk.db'}"
 
@@ -102,17 +111,19 @@ class Settings:
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
-        """Settings from ``HELPDESK_DATABASE_URL``, ``HELPDESK_HOME``, ``HELPDESK_TIMEZONE``,
+        """Settings from ``HELPDESK_DATABASE_URL`` (``HELPDESK_REPORTS_DATABASE_URL`` for a
+        replica the reports read), ``HELPDESK_HOME``, ``HELPDESK_TIMEZONE``,
         ``HELPDESK_BASE_URL``, ``HELPDESK_SMTP_HOST``, ``_PORT``, ``_USER``, ``_PASSWORD``,
         ``_STARTTLS`` (1/true/yes), ``HELPDESK_MAIL_FROM`` and ``HELPDESK_MAIL_MAX_ATTEMPTS``;
         mail in: ``HELPDESK_IMAP_HOST``, ``_PORT``, ``_SSL`` (default on), ``_USER``,
         ``_PASSWORD``, ``_FOLDER``, ``_PROCESSED_FOLDER``, ``HELPDESK_MAIL_UNKNOWN`` (hold or
         reject), ``HELPDESK_MAIL_SENDER_CAP`` (per hour) and ``HELPDESK_MAIL_MAX_MB``; security:
         ``HELPDESK_ATTACHMENT_MAX_MB``, ``HELPDESK_ATTACHMENT_EXTENSIONS``,
-        ``HELPDESK_SECURE_COOKIES``, ``HELPDESK_LOGIN_MAX_FAILURES``, ``_PER_IP`` and
-        ``HELPDESK_LOGIN_LOCKOUT_MINUTES``."""
+        ``HELPDESK_SECURE_COOKIES``, ``HELPDESK_LOGIN_MAX_FAILURES``, ``_PER_IP``,
+        ``HELPDESK_LOGIN_LOCKOUT_MINUTES``; behind a load balancer: ``HELPDESK_PROXIES``."""
         values: dict[str, object] = {
             "database_url": os.environ.get("HELPDESK_DATABASE_URL", ""),
+            "reports_database_url": os.environ.get("HELPDESK_REPORTS_DATABASE_URL", ""),
             "home": default_home(),
             "timezone": os.environ.get("HELPDESK_TIMEZONE", "Asia/Shanghai"),
             "base_url": os.environ.get("HELPDESK_BASE_URL", cls.base_url),
@@ -147,6 +158,7 @@ class Settings:
                                                   cls.login_max_failures_per_ip),
             "login_lockout_minutes": _int_env("HELPDESK_LOGIN_LOCKOUT_MINUTES",
                                               cls.login_lockout_minutes),
+            "proxies": _int_env("HELPDESK_PROXIES", cls.proxies),
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

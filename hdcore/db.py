@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
-from hdcore import signals
+from hdcore import signals, sqlite_writers
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -25,18 +26,31 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         # Let SQLAlchemy, not pysqlite, open transactions, so BEGIN is explicit and a write
         # lock is taken at the first write (see "Serializable isolation" in the SQLite docs).
-        event.listen(engine, "begin", _sqlite_begin)
+        queue = sqlite_writers.queue_for(u.database)
+        event.listen(engine, "begin", partial(_sqlite_begin, queue))
+        sqlite_writers.install(engine, queue)
+        # a connection returned with its transaction still open gives its turn back too
+        event.listen(engine.pool, "checkin", lambda dbapi_conn, _record: (
+            sqlite_writers.end_turn(dbapi_conn) if dbapi_conn is not None else None))
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
 
 
-def _sqlite_begin(conn: Connection) -> None:
+def _sqlite_begin(queue: sqlite_writers.WriterQueue | None, conn: Connection) -> None:
     # A transaction that will write (``sqlite_write``, see begin_for_writing) takes the lock
-    # at once and waits its turn behind other writers for the busy timeout; a read snapshot
-    # upgraded later would fail at once whenever another writer is busy.
-    immediate = conn.get_execution_options().get("sqlite_write", False)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    # at once, after its turn in the writers' queue; a read snapshot upgraded later would
+    # fail at once whenever another writer is busy.
+    if not conn.get_execution_options().get("sqlite_write", False):
+        conn.exec_driver_sql("BEGIN")
+        return
+    raw = conn.connection.dbapi_connection
+    sqlite_writers.take_turn(queue, raw)
+    try:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    except BaseException:
+        sqlite_writers.end_turn(raw)
+        raise
 
 
 def _sqlite_pragmas(dbapi_conn: Any, record: Any) -> None:
@@ -70,8 +84,13 @@ def begin_for_writing(session: Session) -> None:
 
 def make_session_factory(engine: Engine, **info: Any) -> sessionmaker[Session]:
     """A session factory whose sessions carry ``info`` (the plugin host) and send signals."""
+    from hdcore.host import forget_plugin_state
+
     factory = sessionmaker(bind=engine, expire_on_commit=False, info=info)
     signals.install(factory)
+    # the plugin state a session read holds for one transaction: the next one reads it anew
+    event.listen(factory, "after_commit", forget_plugin_state)
+    event.listen(factory, "after_rollback", forget_plugin_state)
     return factory
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib.metadata
 from collections.abc import Iterable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pluggy
 from marshmallow import Schema
@@ -41,6 +41,14 @@ ENTRY_POINT_GROUP = "hdcore.plugins"
 #: Hooks declared by interface layers (web, CLI) rather than by the core.
 INTERFACE_HOOK_PREFIXES = ("hd_web_", "hd_cli_")
 CORE_PLUGIN = "core"
+#: Where a session keeps the plugin state it read for its current transaction.
+PLUGIN_STATE_KEY = "hd_disabled_plugins"
+
+
+def forget_plugin_state(session: Session, *_: Any) -> None:
+    """Drop the plugin state ``session`` read: its transaction ended or switched a plugin,
+    so the next question reads the table again (and sees other processes' changes)."""
+    session.info.pop(PLUGIN_STATE_KEY, None)
 
 
 class EmptyDetails(Schema):
@@ -191,11 +199,21 @@ class PluginHost:
         return p
 
     def disabled_plugins(self, session: Session) -> frozenset[str]:
-        """Names of the plugins switched off (essential ones never are)."""
+        """Names of the plugins switched off (essential ones never are).
+
+        Read once per transaction of ``session`` (a page asks dozens of times): the answer is
+        kept in the session until its transaction ends, and dropped at once when this
+        transaction switches a plugin (see :func:`forget_plugin_state`).
+        """
+        cached = session.info.get(PLUGIN_STATE_KEY)
+        if cached is not None:
+            return cast(frozenset[str], cached)
         rows = session.scalars(select(PluginState.name).where(PluginState.enabled.is_(False)))
-        return frozenset(
+        found = frozenset(
             n for n in rows if self.pm.has_plugin(n) and not self._is_essential(n)
         )
+        session.info[PLUGIN_STATE_KEY] = found
+        return found
 
     def plugin_settings(self, session: Session, name: str) -> dict[str, Any]:
         """The plugin's settings: its defaults overlaid with what the administrator saved."""

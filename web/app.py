@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask, make_response, redirect, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 from hdcore import HelpDesk, Settings
@@ -81,6 +82,11 @@ def create_app(helpdesk: HelpDesk | None = None, config: dict[str, Any] | None =
     from web import api
 
     api.init_app(app)
+
+    if hd.settings.proxies:
+        # behind a load balancer: the client's address and scheme come from its headers
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hd.settings.proxies,  # type: ignore[method-assign]
+                                x_proto=hd.settings.proxies, x_host=hd.settings.proxies)
 
     @app.route("/")
     @login_required

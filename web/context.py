@@ -33,8 +33,20 @@ def db() -> Session:
     return g.hd_session
 
 
+def reports_db() -> Session:
+    """The request's session for reports and dashboards: on the read replica when one is
+    configured (see ``HELPDESK_REPORTS_DATABASE_URL``), else the request's own session."""
+    hd = helpdesk()
+    if hd.report_sessions is hd.sessions:
+        return db()
+    if "hd_report_session" not in g:
+        g.hd_report_session = hd.report_session()
+    return g.hd_report_session
+
+
 def close_session(exc: BaseException | None = None) -> None:
-    """Close the request's session (teardown); uncommitted work is rolled back."""
-    session = g.pop("hd_session", None)
-    if session is not None:
-        session.close()
+    """Close the request's sessions (teardown); uncommitted work is rolled back."""
+    for name in ("hd_session", "hd_report_session"):
+        session = g.pop(name, None)
+        if session is not None:
+            session.close()

@@ -65,6 +65,7 @@ class ServiceRequest(Base):
     __table_args__ = (
         Index("ix_service_request_status_category", "status", "category"),
         Index("ix_service_request_assignee_status", "assignee_id", "status"),
+        Index("ix_service_request_group_status", "group_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -162,7 +163,8 @@ class Task(Base):
     """A piece of work under a request, with its own assignee and due time."""
 
     __tablename__ = "task"
-    __table_args__ = (Index("ix_task_assignee_status", "assignee_id", "status"),)
+    __table_args__ = (Index("ix_task_assignee_status", "assignee_id", "status"),
+                      Index("ix_task_group_status", "group_id", "status"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from hdcore import signals
 from hdcore.errors import PermissionDenied, ValidationFailed
+from hdcore.host import forget_plugin_state
 from hdcore.i18n import _
 from hdcore.models import PluginState, User, utcnow
 from hdcore.services.base import host_of, load, service, to_json
@@ -30,6 +31,7 @@ def set_plugin_enabled(session: Session, actor: User | None, name: str,
                                                "disabled."))]})
     state = session.get(PluginState, name) or PluginState(name=name, settings={})
     state.enabled = enabled
+    forget_plugin_state(session)
     state.changed_at = utcnow()
     state.changed_by = actor.username if actor else "cli"
     session.add(state)

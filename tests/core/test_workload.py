@@ -342,3 +342,52 @@ def test_only_people_on_the_request_split_it_and_not_once_closed(session, people
     svc.force_close(session, people.lead, req.id, "Not needed")
     with pytest.raises(PermissionDenied):
         svc.add_tasks(session, people.lead, req.id, [{"title": "Too late"}])
+
+
+def test_a_status_whose_kind_differs_between_workflows_is_matched_per_category() -> None:
+    """The kinds condition is written as ``status IN (...)`` for the indexes; a status name
+    that means "waiting" in one category and "active" in another must still be told apart."""
+    from types import SimpleNamespace as Ns
+
+    from sqlalchemy import create_engine, insert, select
+
+    from hdcore.models import Base, ServiceRequest
+    from hdcore.queries.workload import _kinds_condition
+    from hdcore.workflow import StateKind
+
+    flows = {
+        "a": {"new": StateKind.NEW, "on_hold": StateKind.WAITING, "done": StateKind.FINAL},
+        "b": {"new": StateKind.NEW, "on_hold": StateKind.ACTIVE, "done": StateKind.FINAL},
+    }
+
+    class Host:
+        def categories(self) -> list[Ns]:
+            return [Ns(name=n) for n in flows]
+
+        def workflow(self, name: str) -> Ns:
+            return Ns(states={s: Ns(name=s, kind=k) for s, k in flows[name].items()})
+
+    engine = create_engine("sqlite://")
+    Base.metadata.create_all(engine)
+    rows = [("a", "new"), ("a", "on_hold"), ("a", "done"), ("b", "new"), ("b", "on_hold"),
+            ("b", "done"), ("gone", "new")]  # "gone": a category no plugin provides now
+    with engine.begin() as conn:
+        conn.execute(insert(ServiceRequest.__table__), [
+            {"id": i + 1, "number": f"SR-{i}", "category": c, "status": s, "title": "t",
+             "description": "", "priority": "normal", "channel": "web", "details": {},
+             "requester_id": 1, "entered_by_id": 1, "escalation_level": 0, "version": 1,
+             "created_at": datetime(2026, 1, 1, tzinfo=UTC),
+             "updated_at": datetime(2026, 1, 1, tzinfo=UTC)}
+            for i, (c, s) in enumerate(rows)])
+
+    def matching(*kinds: StateKind) -> set[tuple[str, str]]:
+        cond = _kinds_condition(Host(), frozenset(kinds))
+        with engine.connect() as conn:
+            return {tuple(r) for r in conn.execute(
+                select(ServiceRequest.category, ServiceRequest.status).where(cond))}
+
+    assert matching(StateKind.WAITING) == {("a", "on_hold")}
+    assert matching(StateKind.ACTIVE) == {("b", "on_hold")}
+    assert matching(StateKind.NEW, StateKind.ACTIVE, StateKind.WAITING) == {
+        ("a", "new"), ("a", "on_hold"), ("b", "new"), ("b", "on_hold")}
+    assert matching(StateKind.FINAL) == {("a", "done"), ("b", "done")}

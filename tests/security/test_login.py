@@ -45,6 +45,7 @@ def test_unknown_names_cost_a_password_hash_too(session: Session, people: Simple
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
     real = hashing._hasher
+    dummy = hashing._dummy_hash()  # made with the real hasher, at the first sign-in
 
     class Counting:
         def verify(self, stored: str, password: str) -> bool:
@@ -54,7 +55,7 @@ def test_unknown_names_cost_a_password_hash_too(session: Session, people: Simple
     monkeypatch.setattr(hashing, "_hasher", Counting())
     assert svc.sign_in(session, "zhang.wei", "wrong", address="192.0.2.1") is None
     assert svc.sign_in(session, "nobody.here", "wrong", address="192.0.2.1") is None
-    assert len(calls) == 2 and calls[1] == hashing._DUMMY_HASH
+    assert len(calls) == 2 and calls[1] == dummy
 
 
 def test_unknown_and_known_names_take_about_as_long(session: Session,
@@ -279,3 +280,48 @@ def test_the_token_endpoint_is_rate_limited_alike_for_every_name(
         assert locked.status_code == 429 and locked.headers["Retry-After"]
         assert locked.get_json()["error"]["code"] == "too_many_attempts"
         assert ask("liu.yang", "demo").status_code == 200
+
+
+def test_behind_a_load_balancer_the_lockout_follows_the_forwarded_address(
+        helpdesk: Any, plugins: list[object], people: SimpleNamespace) -> None:
+    from dataclasses import replace
+
+    from hdcore import HelpDesk
+    from web.app import create_app
+
+    behind = HelpDesk(replace(helpdesk.settings, proxies=1), plugins=plugins)
+    try:
+        app = create_app(behind, {"TESTING": True})
+
+        def login_from(client_address: str, username: str, password: str) -> int:
+            # every request reaches the app from the balancer's own address
+            client = app.test_client()
+            env = {"REMOTE_ADDR": "10.0.0.5", "HTTP_X_FORWARDED_FOR": client_address}
+            html = client.get("/login", environ_base=env).get_data(as_text=True)
+            token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+            assert token is not None
+            return client.post("/login", environ_base=env, data={
+                "username": username, "password": password,
+                "csrf_token": token.group(1)}).status_code
+
+        with clock.frozen(START):
+            statuses = [login_from("203.0.113.66", f"name{i}", "x") for i in range(20)]
+            assert statuses[-1] == 429
+            # another client behind the same balancer is not held back with the attacker
+            assert login_from("198.51.100.7", "liu.yang", "demo") == 302
+    finally:
+        behind.dispose()
+
+
+def test_passwords_are_hashed_with_owasp_argon2id_and_old_hashes_upgrade(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from argon2 import PasswordHasher
+
+    monkeypatch.delenv("HELPDESK_FAST_HASHING", raising=False)
+    hasher = hashing._make_hasher()
+    made = hasher.hash("correct horse")
+    assert made.startswith("$argon2id$") and "m=7168,t=5,p=1" in made
+    # a hash from before (argon2-cffi's default, 64 MiB) still signs in, and is redone
+    old = PasswordHasher().hash("correct horse")
+    assert hasher.verify(old, "correct horse")
+    assert hasher.check_needs_rehash(old) and not hasher.check_needs_rehash(made)

@@ -19,7 +19,7 @@ from hdcore.analytics.filters import Filters, parse
 from hdcore.models import Department, Group, Priority, User, Vendor, utcnow
 from hdcore.services import company_timezone
 from web import charts
-from web.context import db, host
+from web.context import db, host, reports_db
 from web.formatting import category_label, enum_label
 
 DIMENSION_LABELS = {
@@ -154,7 +154,7 @@ def breakdown(scope: Scope, f: Filters, dim: str,
               per: dict[Any, reports.Figures] | None = None) -> Table:
     """Every figure per key of ``dim`` (``per``: already counted), each cell linking to its
     requests."""
-    per = per if per is not None else reports.figures(db(), f, dim, low_score())
+    per = per if per is not None else reports.figures(reports_db(), f, dim, low_score())
     names = labels(dim, list(per))
     keys = sorted(per, key=lambda k: (-per[k].opened, names[k]))
     rows = []
@@ -210,7 +210,7 @@ def series(f: Filters) -> list[dict[str, Any]]:
     """Opened, done and backlog per bucket of the period, with each bucket's days."""
     unit = buckets(f)
     out: list[dict[str, Any]] = []
-    for day, opened, done, backlog in reports.daily(db(), f):
+    for day, opened, done, backlog in reports.daily(reports_db(), f):
         if unit == "day":
             key, first = day, day
         elif unit == "week":
@@ -253,7 +253,7 @@ def backlog_chart(scope: Scope, f: Filters, points: list[dict[str, Any]]) -> Any
 
 def top_chart(scope: Scope, f: Filters, dim: str, limit: int = 8) -> Any:
     """The keys of ``dim`` with the most requests opened, as bars."""
-    top = reports.top(db(), f, dim, limit)
+    top = reports.top(reports_db(), f, dim, limit)
     names = labels(dim, [k for k, _n in top])
     return charts.bars([charts.Item(names[k], n, drill_url(scope, _narrow(f, dim, k), "opened"))
                         for k, n in top],
@@ -267,7 +267,7 @@ def satisfaction_chart(scope: Scope, f: Filters) -> Any:
 
     from hdcore.models import RequestMetrics as M
 
-    counts = dict(db().execute(
+    counts = dict(reports_db().execute(
         select(M.rating, func.count()).where(reports.resolved_cond(f), M.rating.is_not(None),
                                              *f.where()).group_by(M.rating)).all())
     items = [charts.Item(_("%(n)d of 5", n=s), counts.get(s, 0),
@@ -279,7 +279,7 @@ def satisfaction_chart(scope: Scope, f: Filters) -> Any:
 def asset_table(scope: Scope, f: Filters) -> list[dict[str, Any]]:
     """The assets with the most requests, each with its drill-down link."""
     return [{**a, "href": drill_url(scope, f, "asset", asset=a["id"])}
-            for a in extras.top_assets(db(), f)]
+            for a in extras.top_assets(reports_db(), f)]
 
 
 def drill_page(f: Filters) -> tuple[drilldown.Page, str]:
@@ -287,7 +287,7 @@ def drill_page(f: Filters) -> tuple[drilldown.Page, str]:
     metric = request.args.get("metric", "opened")
     if metric not in drilldown.METRICS:
         metric = "opened"
-    page = drilldown.requests(db(), f, metric, request.args.get("page", 1, type=int) or 1,
+    page = drilldown.requests(reports_db(), f, metric, request.args.get("page", 1, type=int) or 1,
                               low_score=low_score(), asset=request.args.get("asset", type=int),
                               rating=request.args.get("rating", type=int))
     return page, metric
@@ -353,12 +353,13 @@ def export(scope: Scope, f: Filters, name: str, fmt: str) -> Response:
         title = _("Volume")
     elif name == "assets":
         headers = [_("Asset"), _("Model"), _("Requests")]
-        rows = [[a["tag"], a["model"], a["requests"]] for a in extras.top_assets(db(), f, 100)]
+        rows = [[a["tag"], a["model"], a["requests"]]
+                for a in extras.top_assets(reports_db(), f, 100)]
         title = _("Assets")
     else:
         metric = request.args.get("metric", "opened")
-        page = drilldown.requests(db(), f, metric if metric in drilldown.METRICS else "opened",
-                                  low_score=low_score(),
+        metric = metric if metric in drilldown.METRICS else "opened"
+        page = drilldown.requests(reports_db(), f, metric, low_score=low_score(),
                                   asset=request.args.get("asset", type=int),
                                   rating=request.args.get("rating", type=int), limit=10_000)
         headers, rows, title = request_headers(), request_rows(page.rows), _("Requests")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -68,7 +68,10 @@ class Filters:
 
     def args(self, **override: Any) -> dict[str, str]:
         """The filters as query-string arguments (None values left out)."""
-        values = {k: v for k, v in asdict(self).items() if k != "zone"}
+        # read the fields directly: asdict() deep-copies, and a dashboard asks this for every
+        # one of its hundreds of links
+        values: dict[str, Any] = {"start": self.start, "end": self.end}
+        values.update((key, getattr(self, key)) for key in FILTER_KEYS)
         values.update(override)
         return {k: (v.isoformat() if isinstance(v, date) else str(v))
                 for k, v in values.items() if v not in (None, "")}

@@ -1,5 +1,5 @@
 """Report figures computed by the database: counts, shares, means, medians and 90th
-percentiles (window functions), grouped by a dimension when asked.
+percentiles (:mod:`hdcore.analytics.percentiles`), grouped by a dimension when asked.
 
 Every query reads ``request_metrics`` (one row per request, kept by the analytics plugin) with
 the filters of :class:`~hdcore.analytics.filters.Filters`; nothing loads requests into Python.
@@ -20,20 +20,20 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Integer,
     and_,
     case,
-    cast,
     distinct,
     func,
     literal,
     literal_column,
     or_,
     select,
+    union_all,
 )
 from sqlalchemy.orm import Session
 
 from hdcore.analytics.filters import Filters
+from hdcore.analytics.percentiles import statistics
 from hdcore.models import RequestMetrics, VendorEngagement
 
 M = RequestMetrics
@@ -142,13 +142,28 @@ def resolved_cond(f: Filters) -> ColumnElement[bool]:
 
 
 def backlog_cond(f: Filters) -> ColumnElement[bool]:
-    """Open at the end of the period (not cancelled; unresolved then).
+    """Open at the end of the period (not cancelled; unresolved then): see
+    :func:`backlog_parts`."""
+    return or_(*backlog_parts(f.until))
 
-    The creation time is compared through COALESCE so the database reads the few unresolved
-    rows by the resolution index instead of every row created before the period's end.
+
+def backlog_parts(at: Any) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """Open at the instant ``at``, as two disjoint conditions each read by one range of the
+    resolution index: never resolved (or reopened), and resolved only after ``at``.
+
+    Counted as a UNION ALL of the two: SQLite does not see that an OR of them is selective
+    and would read every row through another index. The creation time is compared through
+    COALESCE so that no index on it is chosen either (it holds all the history before ``at``).
     """
-    return and_(or_(M.resolved_at.is_(None), M.resolved_at >= f.until),
-                func.coalesce(M.created_at, M.created_at) < f.until, M.state != "cancelled")
+    common = (func.coalesce(M.created_at, M.created_at) < at, M.state != "cancelled")
+    return (and_(M.resolved_at.is_(None), *common), and_(M.resolved_at >= at, *common))
+
+
+def _backlog_rows(src: Any, key: Any, at: Any, where: list[ColumnElement[bool]]) -> Any:
+    """The key of each request open at ``at`` (a subquery with column ``k``)."""
+    parts = [select(key.label("k")).select_from(src).where(cond, *where)
+             for cond in backlog_parts(at)]
+    return union_all(*parts).subquery()
 
 
 def figures(session: Session, f: Filters, dim: str | None = None,
@@ -158,6 +173,23 @@ def figures(session: Session, f: Filters, dim: str | None = None,
     One query per family of figures, each reading one index range (created, closed, resolved
     in the period; unresolved at its end), and two for the durations' statistics.
     """
+    return _figures(session, f, dim, low_score)[0]
+
+
+def figures_and_total(session: Session, f: Filters, dim: str,
+                      low_score: int = 2) -> tuple[dict[Any, Figures], Figures]:
+    """The figures per key of ``dim`` and of everything: the counts of everything summed from
+    the keys', the durations' statistics of both read by the same queries."""
+    if dim == "vendor":  # a request with two vendors is in two rows: count everything apart
+        return figures(session, f, dim, low_score), summary(session, f, low_score)
+    per, response, resolution = _figures(session, f, dim, low_score, total=True)
+    whole = _summed(per)
+    whole.response, whole.resolution = response, resolution
+    return per, whole
+
+
+def _figures(session: Session, f: Filters, dim: str | None, low_score: int,
+             total: bool = False) -> tuple[dict[Any, Figures], Stats, Stats]:
     src, key = source(f, dim)
     where = f.where()
     out: dict[Any, Figures] = {}
@@ -179,33 +211,41 @@ def figures(session: Session, f: Filters, dim: str | None = None,
             _sum(M.reopen_count > 0), _sum(M.rating.is_not(None)), func.sum(M.rating),
             _sum(M.rating <= low_score), _sum(M.resolution_on_time.is_not(None)),
             _sum(M.resolution_on_time.is_(True)))
-    collect(("backlog",), backlog_cond(f))
+    open_rows = _backlog_rows(src, key, f.until, where)
+    for k, n in session.execute(select(open_rows.c.k, func.count()).group_by(open_rows.c.k)):
+        out.setdefault(k, Figures()).backlog = int(n)
     responded = and_(opened_cond(f), M.response_seconds.is_not(None))
-    for k, st in stats(session, f, M.response_seconds, responded, dim).items():
+    per, response = _stats(session, f, M.response_seconds, responded, dim, total)
+    for k, st in per.items():
         out.setdefault(k, Figures()).response = st
-    for k, st in stats(session, f, M.resolution_seconds, resolved_cond(f), dim).items():
+    per, resolution = _stats(session, f, M.resolution_seconds, resolved_cond(f), dim, total)
+    for k, st in per.items():
         out.setdefault(k, Figures()).resolution = st
-    return out
+    return out, response, resolution
 
 
 def stats(session: Session, f: Filters, value: Any, cond: ColumnElement[bool],
           dim: str | None = None) -> dict[Any, Stats]:
-    """Count, mean, median and 90th percentile (nearest rank) of ``value`` per key."""
+    """Count, mean, median and 90th percentile (nearest rank) of ``value`` per key (see
+    :mod:`hdcore.analytics.percentiles`)."""
+    return _stats(session, f, value, cond, dim)[0]
+
+
+def _stats(session: Session, f: Filters, value: Any, cond: ColumnElement[bool],
+           dim: str | None, total: bool = False) -> tuple[dict[Any, Stats], Stats]:
+    """:func:`stats` per key, and (with ``total``) of all the rows, from one query."""
     src, key = source(f, dim)
     base = (select(key.label("k"), value.label("v")).select_from(src)
-            .where(cond, value.is_not(None), *f.where()).subquery())
-    ranked = select(
-        base.c.k, base.c.v,
-        func.row_number().over(partition_by=base.c.k, order_by=base.c.v).label("rn"),
-        func.count().over(partition_by=base.c.k).label("n"),
-    ).subquery()
-    r = ranked
-    middle = or_(r.c.rn == (r.c.n + 1) // 2, r.c.rn == (r.c.n + 2) // 2)
-    q = select(r.c.k, func.max(r.c.n), func.avg(cast(r.c.v, Integer) * 1.0),
-               func.avg(case((middle, r.c.v * 1.0))),
-               func.max(case((r.c.rn == (9 * r.c.n + 9) // 10, r.c.v)))).group_by(r.c.k)
-    return {row[0]: Stats(int(row[1]), _float(row[2]), _float(row[3]), _float(row[4]))
-            for row in session.execute(q)}
+            .where(cond, value.is_not(None), *f.where()))
+    per: dict[Any, Stats] = {}
+    whole = Stats()
+    for row in session.execute(statistics(base, total)):
+        st = Stats(int(row[2]), _float(row[3]), _float(row[4]), _float(row[5]))
+        if row[0]:
+            whole = st
+        else:
+            per[row[1]] = st
+    return per, whole
 
 
 def _float(value: Any) -> float | None:
@@ -224,13 +264,19 @@ def combined(session: Session, f: Filters, per: dict[Any, Figures], dim: str) ->
     Not for ``vendor``: a request with two vendors is in two of its rows.
     """
     assert dim != "vendor"
+    total = _summed(per)
+    responded = and_(opened_cond(f), M.response_seconds.is_not(None))
+    total.response = stats(session, f, M.response_seconds, responded).get(0, Stats())
+    total.resolution = stats(session, f, M.resolution_seconds, resolved_cond(f)).get(0, Stats())
+    return total
+
+
+def _summed(per: dict[Any, Figures]) -> Figures:
+    """The counts of every key added up (no durations' statistics)."""
     total = Figures()
     for fig in per.values():
         for name in COUNTS:
             setattr(total, name, getattr(total, name) + getattr(fig, name))
-    responded = and_(opened_cond(f), M.response_seconds.is_not(None))
-    total.response = stats(session, f, M.response_seconds, responded).get(0, Stats())
-    total.resolution = stats(session, f, M.resolution_seconds, resolved_cond(f)).get(0, Stats())
     return total
 
 
@@ -266,11 +312,8 @@ def daily(session: Session, f: Filters) -> list[tuple[Any, int, int, int]]:
         select(local_day(done), func.count())
         .where(in_period(done, f), M.state != "cancelled", *where)
         .group_by(local_day(done))).all())
-    start_backlog = int(session.scalar(
-        select(func.count()).select_from(M).where(
-            or_(done.is_(None), done >= f.since),
-            func.coalesce(M.created_at, M.created_at) < f.since,  # see backlog_cond
-            M.state != "cancelled", *where)) or 0)
+    open_rows = _backlog_rows(M.__table__, literal(0), f.since, where)
+    start_backlog = int(session.scalar(select(func.count()).select_from(open_rows)) or 0)
     from datetime import timedelta
 
     out = []
@@ -292,7 +335,8 @@ def _lookup(values: dict[Any, Any], day: Any, key: str) -> int:
 def top(session: Session, f: Filters, dim: str, limit: int = 10) -> list[tuple[Any, int]]:
     """The keys of ``dim`` with the most requests opened in the period, most first."""
     src, key = source(f, dim)
-    n = func.count(distinct(M.request_id))
+    # only a request with several vendors is in several rows
+    n = func.count(distinct(M.request_id)) if dim == "vendor" else func.count()
     return [tuple(r) for r in session.execute(
         select(key, n).select_from(src).where(opened_cond(f), *f.where())
         .group_by(key).order_by(n.desc(), key).limit(limit))]

@@ -9,6 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from hdcore.models.base import Base, utcnow
 
+#: The columns reports break figures down by, in every covering index.
+_DIMENSIONS = ("group_id", "assignee_id", "category", "department_id", "priority")
+
 
 class RequestMetrics(Base):
     """One row per request, recomputed from its history in the transaction of every change.
@@ -26,6 +29,15 @@ class RequestMetrics(Base):
         Index("ix_request_metrics_category_created", "category", "created_at"),
         Index("ix_request_metrics_department_created", "department_id", "created_at"),
         Index("ix_request_metrics_assignee_resolved", "assignee_id", "resolved_at"),
+        # Covering indexes: each family of report figures (opened, resolved, closed in a
+        # period) reads one index range holding every column it uses, without visiting the
+        # table row by row (which made a year's report read 100 000 rows at random).
+        Index("ix_request_metrics_created_cover", "created_at", "state", *_DIMENSIONS,
+              "escalation_count", "response_on_time", "response_seconds"),
+        Index("ix_request_metrics_resolved_cover", "resolved_at", "state", *_DIMENSIONS,
+              "reopen_count", "rating", "resolution_on_time", "resolution_seconds",
+              "created_at"),
+        Index("ix_request_metrics_closed_cover", "closed_at", "state", *_DIMENSIONS),
     )
 
     request_id: Mapped[int] = mapped_column(
@@ -42,12 +54,12 @@ class RequestMetrics(Base):
         ForeignKey("department.id", ondelete="SET NULL"))
     #: ``open`` (new, active or waiting), ``resolved``, ``closed`` or ``cancelled``.
     state: Mapped[str] = mapped_column(String(12), default="open")
-    created_at: Mapped[datetime] = mapped_column(index=True)
+    created_at: Mapped[datetime]
     first_response_at: Mapped[datetime | None]
     #: When the request was last resolved (None while open again after a reopen).
-    resolved_at: Mapped[datetime | None] = mapped_column(index=True)
+    resolved_at: Mapped[datetime | None]
     #: When it reached a final state (closed or cancelled).
-    closed_at: Mapped[datetime | None] = mapped_column(index=True)
+    closed_at: Mapped[datetime | None]
     response_seconds: Mapped[int | None]
     resolution_seconds: Mapped[int | None]
     response_on_time: Mapped[bool | None]

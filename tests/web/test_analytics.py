@@ -143,3 +143,46 @@ def test_the_backfill_command(helpdesk, data, session, monkeypatch, tmp_path):
     assert "Figures of 5 requests recomputed." in result.output
     session.rollback()
     assert session.scalar(select(func.count()).select_from(RequestMetrics)) == 5
+
+
+def test_reports_read_the_replica_when_one_is_configured(helpdesk, plugins, data, session,
+                                                         browser, tmp_path):
+    import sqlite3
+    from dataclasses import replace
+
+    from sqlalchemy import delete
+    from sqlalchemy.engine import make_url
+
+    from hdcore import HelpDesk
+    from hdcore.models import RequestMetrics
+    from web.app import create_app
+    from web.testing import Browser
+
+    # the replica: the database as it was a moment ago (replication lags a little) ...
+    replica = tmp_path / "replica.sqlite"
+    with sqlite3.connect(make_url(helpdesk.settings.database_url).database) as source, \
+            sqlite3.connect(replica) as copy:
+        source.backup(copy)
+    # ... while on the primary the figures have since gone
+    session.execute(delete(RequestMetrics))
+    session.commit()
+
+    def opened(b: Browser) -> str:
+        html = b.get(f"/manage/dashboard?{WEEK}").get_data(as_text=True)
+        return dict((v, k) for k, v in re.findall(
+            r'<span class="stat-value">([^<]+)</span><span class="stat-label">([^<]+)</span>',
+            html))["Opened"]
+
+    assert opened(browser("chen.jie")) == "0"
+    with_replica = HelpDesk(replace(helpdesk.settings,
+                                    reports_database_url=f"sqlite:///{replica}"),
+                            plugins=plugins)
+    try:
+        b = Browser(create_app(with_replica, {"TESTING": True}).test_client())
+        b.login("chen.jie")
+        assert opened(b) == "5"
+        # the requests behind the figure are listed from the replica too
+        assert len(numbers(b.get(f"/manage/reports/requests?{WEEK}&metric=opened")
+                           .get_data(as_text=True))) == 5
+    finally:
+        with_replica.dispose()

@@ -10,7 +10,7 @@ from hdcore import NotFound
 from hdcore import services as svc
 from hdcore.analytics import reports
 from web import analytics as a
-from web.context import db
+from web.context import db, reports_db
 from web.desk.blueprint import bp
 from web.dispatch.common import request_url
 
@@ -25,14 +25,14 @@ def my_dashboard() -> str:
     """My figures over the period: volume, times, on-time share, reopens, scores."""
     scope = _scope()
     f, errors = a.current_filters(scope)
-    fig = reports.summary(db(), f, a.low_score())
+    fig = reports.summary(reports_db(), f, a.low_score())
     points = a.series(f)
     return render_template(
         "desk/dashboard.html", f=f, errors=errors, scope=scope, fig=fig,
         kpis=a.kpis(scope, f, fig), volume=a.volume_chart(scope, f, points),
         backlog=a.backlog_chart(scope, f, points), categories=a.top_chart(scope, f, "category"),
         satisfaction=a.satisfaction_chart(scope, f),
-        tasks=reports.tasks_done(db(), f, current_user.id),
+        tasks=reports.tasks_done(reports_db(), f, current_user.id),
         tasks_href=a.drill_url(scope, f, "tasks_done"),
         choices=a.filter_choices(), endpoint="desk.my_dashboard",
     )

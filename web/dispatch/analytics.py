@@ -7,7 +7,7 @@ from werkzeug.wrappers import Response
 
 from hdcore.analytics import drilldown, reports
 from web import analytics as a
-from web.context import db
+from web.context import reports_db
 from web.dispatch.blueprint import bp
 from web.dispatch.common import request_url
 
@@ -18,10 +18,9 @@ SCOPE = a.Scope(drill="dispatch.dashboard_requests", export="dispatch.dashboard_
 def dashboard() -> str:
     """The lead's dashboard: the period's figures by person and group, backlog, low scores."""
     f, errors = a.current_filters(SCOPE, default_days=14)
-    by_person = reports.figures(db(), f, "person", a.low_score())
-    fig = reports.combined(db(), f, by_person, "person")
+    by_person, fig = reports.figures_and_total(reports_db(), f, "person", a.low_score())
     points = a.series(f)
-    low = drilldown.requests(db(), f, "low_rated", low_score=a.low_score(), per_page=8)
+    low = drilldown.requests(reports_db(), f, "low_rated", low_score=a.low_score(), per_page=8)
     return render_template(
         "manage/lead_dashboard.html", f=f, errors=errors, scope=SCOPE, fig=fig,
         kpis=a.kpis(SCOPE, f, fig), backlog=a.backlog_chart(SCOPE, f, points),

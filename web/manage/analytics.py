@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from hdcore.analytics import extras, reports
 from web import analytics as a
-from web.context import db
+from web.context import reports_db
 from web.dispatch.common import request_url
 from web.manage.blueprint import bp
 
@@ -19,12 +19,11 @@ SCOPE = a.Scope(drill="manage.report_requests", export="manage.report_export")
 def dashboard() -> str:
     """The manager's dashboard: the period's figures, volume, backlog, categories, groups."""
     f, errors = a.current_filters(SCOPE)
-    by_group = reports.figures(db(), f, "group", a.low_score())
-    fig = reports.combined(db(), f, by_group, "group")
+    by_group, fig = reports.figures_and_total(reports_db(), f, "group", a.low_score())
     points = a.series(f)
     return render_template(
         "manage/dashboard.html", f=f, errors=errors, scope=SCOPE, fig=fig,
-        kpis=a.kpis(SCOPE, f, fig, extras.deflections(db(), f)),
+        kpis=a.kpis(SCOPE, f, fig, extras.deflections(reports_db(), f)),
         volume=a.volume_chart(SCOPE, f, points), backlog=a.backlog_chart(SCOPE, f, points),
         categories=a.top_chart(SCOPE, f, "category"),
         satisfaction=a.satisfaction_chart(SCOPE, f),
@@ -40,13 +39,11 @@ def reports_page() -> str:
     dim = request.args.get("by", "group")
     if dim not in reports.DIMENSIONS:
         dim = "group"
-    per = reports.figures(db(), f, dim, a.low_score())
-    fig = (reports.combined(db(), f, per, dim) if dim != "vendor"
-           else reports.summary(db(), f, a.low_score()))
+    per, fig = reports.figures_and_total(reports_db(), f, dim, a.low_score())
     return render_template(
         "manage/reports.html", f=f, errors=errors, scope=SCOPE, dim=dim,
         dimensions=a.DIMENSION_LABELS, table=a.breakdown(SCOPE, f, dim, per),
-        kpis=a.kpis(SCOPE, f, fig, extras.deflections(db(), f)),
+        kpis=a.kpis(SCOPE, f, fig, extras.deflections(reports_db(), f)),
         people=a.top_chart(SCOPE, f, dim), choices=a.filter_choices(),
         endpoint="manage.reports_page",
     )

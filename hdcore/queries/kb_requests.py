@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from hdcore.errors import PermissionDenied
 from hdcore.i18n import _
@@ -33,8 +33,11 @@ def search_requests(session: Session, actor: User, text: str, *, limit: int = 10
     if not matches:
         return []
     ids = [m.ref_id for m in matches]
+    # The snippet may come from the public replies: load the page's comments in one query,
+    # not one per request.
     found = {r.id: r for r in session.scalars(
-        visible_requests(actor).where(ServiceRequest.id.in_(ids)))}
+        visible_requests(actor).where(ServiceRequest.id.in_(ids))
+        .options(selectinload(ServiceRequest.comments)))}
     hits = []
     for m in matches:
         req = found.get(m.ref_id)

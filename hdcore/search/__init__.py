@@ -54,21 +54,30 @@ class Matches(list[Match]):
 
 
 def find(session: Session, text: str, *, kind: str, filters: dict[str, str] | None = None,
-         limit: int = 10, offset: int = 0, prefer_category: str | None = None) -> Matches:
+         limit: int = 10, offset: int = 0, prefer_category: str | None = None,
+         max_terms: int | None = None) -> Matches:
     """The documents of ``kind`` best matching ``text``, carrying every filter value.
 
     ``filters`` maps a filter (``t`` status, ``v`` audience) to the value required.
-    ``prefer_category`` ranks documents of that category a little higher.
+    ``prefer_category`` ranks documents of that category a little higher. Only the first
+    ``max_terms`` terms (default :data:`MAX_TERMS`) are looked for.
     """
-    terms = query_terms(text)[:MAX_TERMS]
+    every = query_terms(text)
+    terms = every[:min(max_terms or MAX_TERMS, MAX_TERMS)]
     if not terms:
         return Matches()
+    characters = query_characters(text)
+    if len(every) > len(terms):
+        # A pasted page: rank by the characters of the terms searched, not of all the text.
+        kept = set("".join(terms))
+        characters = [c for c in characters if c in kept]
     words = [filter_word("k", kind)] + [filter_word(k, v) for k, v in (filters or {}).items()]
     pool = REQUEST_CANDIDATES if kind == REQUEST else CANDIDATES
-    found = candidates(session, terms, words, max(pool, offset + limit), recent=kind == REQUEST)
+    found = candidates(session, terms, words, max(pool, offset + limit), recent=kind == REQUEST,
+                       kind=kind)
     boost = ({c.doc_id: CATEGORY_BOOST for c in found if c.category == prefer_category}
              if prefer_category else None)
-    ranked = rank(found, terms, boost, query_characters(text))
+    ranked = rank(found, terms, boost, characters)
     out = Matches(Match(kind, r.candidate.ref_id, r.score, tuple(terms))
                   for r in ranked[offset:offset + limit])
     out.total = len(ranked)

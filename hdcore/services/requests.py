@@ -120,6 +120,10 @@ def submit_request(
         details={} if missing else to_json(schema, loaded),
         requester=person,
         entered_by=actor,
+        # known to be empty: the plugins reading them while the request is filed (search,
+        # notifications) need not ask the database
+        comments=[],
+        tasks=[],
     )
     session.add(req)
     session.flush()

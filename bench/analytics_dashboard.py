@@ -1,174 +1,37 @@
-"""Benchmark of the dashboards: a year of requests of a 5 000-employee company, written with
-bulk inserts, their figures backfilled, then each dashboard (the manager's, the lead's, a
-technician's) rendered through the Flask test client and timed.
+"""Benchmark of the dashboards: the benchmark's data set (two years of requests of a 5 000-employee
+company with their figures, see :mod:`bench.dataset`), then each dashboard (the manager's, the
+lead's, a technician's) rendered through the Flask test client and timed.
 
-    python bench/analytics_dashboard.py                 # 100 000 requests on SQLite
-    python bench/analytics_dashboard.py --requests 20000 --database-url postgresql://...
+    python -m bench.analytics_dashboard                 # 100 000 requests on SQLite
+    python -m bench.analytics_dashboard --requests 20000 --database-url postgresql://...
 
-The database must be empty (a new SQLite file is made in a temporary folder by default).
+The database must be empty, or hold a data set generated earlier (``--home`` keeps the SQLite
+file; a second run reuses it).
 """
 
 from __future__ import annotations
 
 import argparse
-import random
 import re
 import statistics
+import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from hdcore import HelpDesk, Settings, migrate
-from hdcore.analytics.metrics import backfill
-from hdcore.models import (
-    Department,
-    Event,
-    Group,
-    ServiceRequest,
-    User,
-    group_membership,
-)
-from hdcore.security import hash_password
+from hdcore.models import ServiceRequest
 
-ZONE = ZoneInfo("Asia/Shanghai")
-EMPLOYEES = 5000
-TECHNICIANS = 40
-GROUPS = ("桌面支持", "网络与安全", "企业应用", "邮件与账号", "采购", "外包协调")
-DEPARTMENTS = 40
-PASSWORD = "bench"
-CHUNK = 5000
+if not __package__:  # run as ``python bench/analytics_dashboard.py``: the repository's root
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.dataset import Dataset, generate, load
+from bench.dataset_people import PASSWORD
 
-
-def _work_moment(rng: random.Random, day: datetime) -> datetime:
-    """A moment during office hours of ``day`` (local), as UTC."""
-    minute = rng.randrange(9 * 60, 18 * 60)
-    local = day.replace(hour=minute // 60, minute=minute % 60, second=rng.randrange(60))
-    return local.astimezone(UTC)
-
-
-def people(session: Any, rng: random.Random) -> dict[str, Any]:
-    """Departments, employees, technicians, a lead and a manager, IT groups."""
-    staff_hash = hash_password(PASSWORD)
-    session.execute(insert(Department), [
-        {"code": f"D{i:02d}", "name": f"部门 {i:02d}"} for i in range(DEPARTMENTS)])
-    depts = list(session.scalars(select(Department.id)))
-    now = datetime.now(UTC)
-    rows = [{"username": f"e{i:05d}", "full_name": f"员工{i:05d}", "role": "employee",
-             "department_id": rng.choice(depts), "is_active": True, "timezone": "Asia/Shanghai",
-             "created_at": now, "email": f"e{i:05d}@corp.example"} for i in range(EMPLOYEES)]
-    rows += [{"username": f"t{i:02d}", "full_name": f"技术员{i:02d}", "role": "technician",
-              "password_hash": staff_hash, "is_active": True, "timezone": "Asia/Shanghai",
-              "created_at": now} for i in range(TECHNICIANS)]
-    rows += [{"username": name, "full_name": name, "role": role, "password_hash": staff_hash,
-              "is_active": True, "timezone": "Asia/Shanghai", "created_at": now}
-             for name, role in (("lead", "lead"), ("manager", "manager"))]
-    session.execute(insert(User), rows)
-    session.execute(insert(Group), [{"name": g, "assignment_policy": "least_loaded"}
-                                    for g in GROUPS])
-    groups = list(session.scalars(select(Group.id)))
-    techs = list(session.scalars(select(User.id).where(User.role == "technician")))
-    session.execute(insert(group_membership), [
-        {"group_id": groups[i % len(groups)], "user_id": t} for i, t in enumerate(techs)])
-    employees = list(session.scalars(select(User.id).where(User.role == "employee")))
-    lead = session.scalar(select(User.id).where(User.username == "lead"))
-    session.commit()
-    return {"employees": employees, "techs": techs, "groups": groups, "lead": lead,
-            "tech_group": {t: groups[i % len(groups)] for i, t in enumerate(techs)}}
-
-
-def requests(session: Any, rng: random.Random, org: dict[str, Any], count: int,
-             categories: list[str], end: datetime) -> None:
-    """``count`` requests over the year before ``end``, with their histories."""
-    start = end - timedelta(days=365)
-    days = [start + timedelta(days=d) for d in range(365)]
-    workdays = [d for d in days if d.astimezone(ZONE).weekday() < 5]
-    prio = (["low"] * 2 + ["normal"] * 6 + ["high"] * 2 + ["urgent"])
-    req_rows: list[dict[str, Any]] = []
-    events: list[dict[str, Any]] = []
-    next_id = 1
-    for n in range(count):
-        day = rng.choice(workdays).astimezone(ZONE)
-        created = _work_moment(rng, day)
-        tech = rng.choice(org["techs"])
-        rid = next_id
-        next_id += 1
-        row: dict[str, Any] = {
-            "id": rid, "number": f"SR-B-{rid:07d}", "category": rng.choice(categories),
-            "title": f"请求 {n}", "description": "", "priority": rng.choice(prio),
-            "channel": "web", "details": {}, "requester_id": rng.choice(org["employees"]),
-            "entered_by_id": org["lead"], "assignee_id": tech,
-            "group_id": org["tech_group"][tech], "created_at": created, "updated_at": created,
-            "escalation_level": 0, "version": 1, "status": "new",
-        }
-        log = [(created, None, "created", {}, {})]
-        t = created + timedelta(minutes=rng.randrange(1, 30))
-        log.append((t, org["lead"], "transition", {"status": ["new", "assigned"]},
-                    {"transition": "assign"}))
-        t += timedelta(minutes=rng.randrange(5, 240))
-        row["first_response_at"] = t
-        log.append((t, tech, "transition", {"status": ["assigned", "in_progress"]},
-                    {"transition": "start"}))
-        status = "in_progress"
-        if rng.random() < 0.15:
-            t += timedelta(minutes=rng.randrange(10, 120))
-            log.append((t, tech, "transition", {"status": [status, "waiting_requester"]},
-                        {"transition": "wait_requester"}))
-            t += timedelta(hours=rng.randrange(1, 40))
-            log.append((t, row["requester_id"], "transition",
-                        {"status": ["waiting_requester", status]}, {"transition": "resume"}))
-        if rng.random() < 0.2:
-            t += timedelta(minutes=1)
-            log.append((t, row["requester_id"], "escalated", {"escalation_level": [0, 1]}, {}))
-            row["escalation_level"] = 1
-        t += timedelta(minutes=rng.randrange(20, 60 * 30))
-        open_now = t > end - timedelta(days=2) and rng.random() < 0.7
-        if not open_now:
-            log.append((t, tech, "transition", {"status": [status, "resolved"]},
-                        {"transition": "resolve"}))
-            status, row["resolved_at"] = "resolved", t
-            if rng.random() < 0.06:
-                t += timedelta(hours=rng.randrange(1, 30))
-                log.append((t, row["requester_id"], "transition",
-                            {"status": ["resolved", "in_progress"]}, {"transition": "reopen"}))
-                t += timedelta(hours=rng.randrange(1, 20))
-                log.append((t, tech, "transition", {"status": ["in_progress", "resolved"]},
-                            {"transition": "resolve"}))
-                row["resolved_at"] = t
-            t += timedelta(hours=rng.randrange(1, 72))
-            if t < end:
-                log.append((t, row["requester_id"], "transition",
-                            {"status": ["resolved", "closed"]}, {"transition": "close"}))
-                status, row["closed_at"] = "closed", t
-                if rng.random() < 0.6:
-                    score = rng.choices([1, 2, 3, 4, 5], weights=[1, 2, 4, 10, 12])[0]
-                    row["rating"], row["rated_at"] = score, t
-                    log.append((t, row["requester_id"], "rated", {"rating": [None, score]}, {}))
-        row["status"] = status
-        req_rows.append(row)
-        for at, actor, kind, changes, data in log:
-            events.append({"request_id": rid, "actor_id": actor, "at": at, "kind": kind,
-                           "changes": changes, "data": data, "public": True})
-        if len(req_rows) >= CHUNK:
-            _flush(session, req_rows, events)
-    _flush(session, req_rows, events)
-
-
-def _flush(session: Any, req_rows: list[dict[str, Any]], events: list[dict[str, Any]]) -> None:
-    for row in req_rows:
-        for key in ("first_response_at", "resolved_at", "closed_at", "rating", "rated_at"):
-            row.setdefault(key, None)
-    if req_rows:
-        session.execute(insert(ServiceRequest.__table__), req_rows)
-    if events:
-        session.execute(insert(Event.__table__), events)
-    session.commit()
-    req_rows.clear()
-    events.clear()
+RUNS = 5
 
 
 def _login(client: Any, username: str) -> None:
@@ -204,11 +67,11 @@ def time_pages(app: Any, pages: list[tuple[str, str, str]], runs: int) -> list[d
 
 
 def main() -> None:
-    """Build the data, backfill, time the dashboards, print the figures."""
+    """Build the data (or reuse it), time the dashboards, print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=100_000)
     parser.add_argument("--database-url", default="")
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=RUNS)
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument("--home", type=Path, default=None,
                         help="keep the SQLite file there; a second run reuses its data")
@@ -218,49 +81,35 @@ def main() -> None:
     url = args.database_url or f"sqlite:///{home / 'bench.sqlite'}"
     hd = HelpDesk(Settings(database_url=url, home=home))
     migrate.upgrade(hd)
-    rng = random.Random(args.seed)
-    end = datetime.now(UTC)
     with hd.session_scope() as session:
         existing = session.scalar(select(ServiceRequest.created_at)
                                   .order_by(ServiceRequest.created_at.desc()).limit(1))
     if existing is None:
-        build(hd, rng, args.requests, end)
+        end = datetime.now(UTC)
+        data = generate(hd, args.requests, seed=args.seed, end=end)
     else:
         end = existing + timedelta(hours=1)
+        data = load(hd)
         print(f"reusing the data in {hd.settings.database_url}")
-    time_all(hd, end, args.runs)
+    time_all(hd, data, end, args.runs)
 
 
-def build(hd: HelpDesk, rng: random.Random, count: int, end: datetime) -> None:
-    """Write the organisation and ``count`` requests, then backfill their figures."""
-    with hd.session_scope() as session:
-        began = time.perf_counter()
-        org = people(session, rng)
-        categories = [c.name for c in hd.host.categories()]
-        requests(session, rng, org, count, categories, end)
-        generated = time.perf_counter() - began
-        began = time.perf_counter()
-        done = backfill(session, batch=1000)
-        session.commit()
-        backfilled = time.perf_counter() - began
-    print(f"{count} requests written in {generated:.1f} s; "
-          f"figures of {done} backfilled in {backfilled:.1f} s ({hd.settings.database_url})")
-
-
-def time_all(hd: HelpDesk, end: datetime, runs: int) -> None:
+def time_all(hd: HelpDesk, data: Dataset, end: datetime, runs: int) -> None:
     """Time every dashboard on the data ending at ``end``."""
     from web.app import create_app
 
     app = create_app(hd, {"TESTING": True})
     year = f"start={(end - timedelta(days=364)).date()}&end={end.date()}"
+    tech = data.technicians[0]
     pages = [
-        ("manager, 30 days", "manager", "/manage/dashboard"),
-        ("manager, a year", "manager", f"/manage/dashboard?{year}"),
-        ("manager reports by person, a year", "manager", f"/manage/reports?by=person&{year}"),
-        ("lead, 14 days", "lead", "/dispatch/dashboard"),
-        ("technician, 30 days", "t00", "/desk/dashboard"),
-        ("technician, a year", "t00", f"/desk/dashboard?{year}"),
-        ("drill-down, a year, late resolutions", "manager",
+        ("manager, 30 days", data.manager, "/manage/dashboard"),
+        ("manager, a year", data.manager, f"/manage/dashboard?{year}"),
+        ("manager reports by person, a year", data.manager,
+         f"/manage/reports?by=person&{year}"),
+        ("lead, 14 days", data.lead, "/dispatch/dashboard"),
+        ("technician, 30 days", tech, "/desk/dashboard"),
+        ("technician, a year", tech, f"/desk/dashboard?{year}"),
+        ("drill-down, a year, late resolutions", data.manager,
          f"/manage/reports/requests?metric=late_resolution&{year}"),
     ]
     for row in time_pages(app, pages, runs):

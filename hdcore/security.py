@@ -8,7 +8,6 @@ from functools import cache
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 
-
 #: One of OWASP's equivalent argon2id settings (7 MiB, 5 passes, 1 lane; its list trades
 #: memory for passes at an equal level of defence). argon2-cffi's default takes 64 MiB per
 #: hash, which set every web worker's peak memory at its first sign-in. Stored hashes made

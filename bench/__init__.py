@@ -1,0 +1,1 @@
+"""The benchmark suite: data generator, runners and scenarios."""

@@ -75,7 +75,7 @@ class OutboxMessage(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     notification_id: Mapped[int | None] = mapped_column(
-        ForeignKey("notification.id", ondelete="SET NULL")
+        ForeignKey("notification.id", ondelete="SET NULL"), index=True
     )
     request_id: Mapped[int | None] = mapped_column(
         ForeignKey("service_request.id", ondelete="SET NULL"), index=True

@@ -129,6 +129,7 @@ task_dependency = Table(
     Base.metadata,
     Column("task_id", ForeignKey("task.id", ondelete="CASCADE"), primary_key=True),
     Column("depends_on_id", ForeignKey("task.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_task_dependency_depends_on_id", "depends_on_id"),
 )
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
+from functools import lru_cache
 from typing import Any
 
+from babel import Locale
 from flask import Flask
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale, get_timezone
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
@@ -41,8 +43,30 @@ def when(value: datetime | date | str | None, fmt: str = "medium") -> str:
     if parsed is None:
         return "" if value in (None, "") else str(value)
     if not isinstance(parsed, datetime):
-        return format_date(parsed, "yyyy-MM-dd" if fmt == "short" else fmt)
-    return format_datetime(parsed, "yyyy-MM-dd HH:mm" if fmt == "short" else fmt)
+        return _format_day(parsed, fmt, get_locale())
+    return _format_time(parsed, fmt, get_locale(), get_timezone())
+
+
+# A page shows a hundred times and more, and the same ones again on the next page and the next
+# refresh. The text depends only on the value, the format, the locale and the zone (the keys),
+# so each is formatted once per process; the locale and the zone are still looked up per call.
+@lru_cache(maxsize=8192)
+def _format_time(value: datetime, fmt: str, locale: Locale | None, zone: tzinfo | None) -> str:
+    if fmt != "short":
+        return format_datetime(value, fmt)  # in this request's locale and zone (the keys)
+    # Babel's "yyyy-MM-dd HH:mm" written directly: the digits are the same in every locale.
+    if value.tzinfo is None:  # stored times are UTC
+        value = value.replace(tzinfo=UTC)
+    local = value.astimezone(zone) if zone is not None else value
+    return (f"{local.year:04d}-{local.month:02d}-{local.day:02d} "
+            f"{local.hour:02d}:{local.minute:02d}")
+
+
+@lru_cache(maxsize=2048)
+def _format_day(value: date, fmt: str, locale: Locale | None) -> str:
+    if fmt != "short":
+        return format_date(value, fmt)  # in this request's locale (the key)
+    return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
 
 
 def _chinese() -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from flask_babel import gettext as _
@@ -75,9 +76,20 @@ def _choice(f: fields.Field, value: Any) -> Any:
     return choices.get(str(value), value)
 
 
+@lru_cache(maxsize=512)
+def schema_fields(schema_cls: type[Schema]) -> Mapping[str, fields.Field]:
+    """The fields of a step's or category's schema, by name in its order.
+
+    Read once per schema class (making a schema costs more than describing the step): the
+    fields are fixed when the plugin's schema is defined; their labels stay lazy, so they
+    still read in each viewer's language.
+    """
+    return dict(schema_cls().fields)
+
+
 def _row(schema_cls: type[Schema], row: Mapping[str, Any]) -> str:
     """One record of a table field ("Mainboard · FRU 5B20W · 1")."""
-    parts = [format_value(f, row.get(name)) for name, f in schema_cls().fields.items()]
+    parts = [format_value(f, row.get(name)) for name, f in schema_fields(schema_cls).items()]
     return " · ".join(p for p in parts if p)
 
 
@@ -114,7 +126,7 @@ def step_facts(schema_cls: type[Schema] | None, data: Mapping[str, Any],
     allowed = set(keys) if keys is not None else None
     facts: list[tuple[str, str]] = []
     notes: list[str] = []
-    for name, f in schema_cls().fields.items():
+    for name, f in schema_fields(schema_cls).items():
         if name not in data or name in HIDDEN_KEYS or (allowed is not None
                                                         and name not in allowed):
             continue
@@ -232,18 +244,23 @@ def _task(entry: HistoryEntry, names: Names) -> None:
         entry.remarks.append(_("Note: %(note)s", note=str(ev.data["note"])))
 
 
-def _engagement_facts() -> dict[str, str]:
-    return {"reference": _("Reference"), "promised_response_at": _("Response promised by"),
-            "responded_at": _("Responded at"),
-            "promised_completion_at": _("Completion promised by"),
-            "completed_at": _("Completed at"), "status": _("Status")}
+#: The facts of a vendor's record, in order, each with its label (translated when shown).
+_ENGAGEMENT_FACTS: dict[str, Callable[[], str]] = {
+    "reference": lambda: _("Reference"),
+    "promised_response_at": lambda: _("Response promised by"),
+    "responded_at": lambda: _("Responded at"),
+    "promised_completion_at": lambda: _("Completion promised by"),
+    "completed_at": lambda: _("Completed at"),
+    "status": lambda: _("Status"),
+}
+_ENGAGEMENT_STATUSES: dict[str, Callable[[], str]] = {
+    "open": lambda: _("Open"), "done": lambda: _("Done"), "cancelled": lambda: _("Cancelled"),
+}
 
 
 def _vendor(entry: HistoryEntry) -> None:
     ev = entry.event
     vendor = str(ev.data.get("vendor") or "")
-    labels = _engagement_facts()
-    statuses = {"open": _("Open"), "done": _("Done"), "cancelled": _("Cancelled")}
     if ev.kind == "vendor_engaged":
         entry.text = (_("called in the vendor %(vendor)s", vendor=vendor) if vendor
                       else _("called in a vendor"))
@@ -252,13 +269,16 @@ def _vendor(entry: HistoryEntry) -> None:
         entry.text = (_("updated the record of the vendor %(vendor)s", vendor=vendor) if vendor
                       else _("updated a vendor's record"))
         values = {k: _new(ev.changes, k) for k in ev.changes}
-    for key, label in labels.items():
+    for key, label in _ENGAGEMENT_FACTS.items():
         value = values.get(key)
         if value in (None, ""):
             continue
-        text = statuses.get(str(value), str(value)) if key == "status" else (
-            when(value, "short") if key.endswith("_at") else str(value))
-        entry.facts.append((label, text))
+        if key == "status":
+            status = _ENGAGEMENT_STATUSES.get(str(value))
+            text = status() if status is not None else str(value)
+        else:
+            text = when(value, "short") if key.endswith("_at") else str(value)
+        entry.facts.append((label(), text))
 
 
 def _updated(entry: HistoryEntry, req: ServiceRequest) -> None:
@@ -272,7 +292,7 @@ def _updated(entry: HistoryEntry, req: ServiceRequest) -> None:
         old, new = (ev.changes["details"] + [None, None])[:2]
         old, new = old or {}, new or {}
         schema = host().request_schema(req.category)
-        for name, f in schema().fields.items():
+        for name, f in schema_fields(schema).items():
             if old.get(name) != new.get(name):
                 labels.append(_label(f, name))
     entry.text = (_("edited the request: %(fields)s", fields=join_words(labels)) if labels

@@ -75,10 +75,12 @@ def timeline(session: Session, req: ServiceRequest, *, internal: bool) -> list[H
                 ids.update(v for v in pair if isinstance(v, int))
             if isinstance(ev.data.get(key), int):
                 ids.add(ev.data[key])
+    # (no query at all for a list of nobody: most histories name no group)
     names = Names(
-        users={u.id: u for u in session.scalars(select(User).where(User.id.in_(user_ids)))},
+        users={u.id: u for u in session.scalars(
+            select(User).where(User.id.in_(user_ids)))} if user_ids else {},
         groups={gid: name for gid, name in session.execute(
-            select(Group.id, Group.name).where(Group.id.in_(group_ids)))},
+            select(Group.id, Group.name).where(Group.id.in_(group_ids)))} if group_ids else {},
         tasks={t.id: t for t in req.tasks},
     )
     out = []

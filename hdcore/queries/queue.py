@@ -11,14 +11,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import (
     ColumnElement,
+    Integer,
     Select,
     String,
     and_,
+    bindparam,
     case,
     cast,
     false,
@@ -28,9 +31,10 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, load_only, selectinload
 
 from hdcore.models import Priority, ServiceRequest, Task, TaskStatus, User, utcnow
+from hdcore.queries.workload import kinds_condition
 from hdcore.services.access import group_ids
 from hdcore.services.base import host_of
 from hdcore.workflow import SUPERVISORS, StateKind
@@ -139,9 +143,9 @@ def day_end(user: User, now: datetime) -> datetime:
     return midnight.astimezone(UTC)
 
 
-def _state_kind_of_request(session: Session) -> ColumnElement[str]:
-    """The kind of each request's status, from its category's workflow."""
-    host = host_of(session)
+@lru_cache(maxsize=64)
+def _state_kind_case(host: Any) -> ColumnElement[str]:
+    # once per plugin host: the workflows are fixed at start-up
     r = ServiceRequest
     whens: list[tuple[ColumnElement[bool], str]] = []
     for cat in host.categories():
@@ -172,10 +176,63 @@ def _request_due() -> tuple[ColumnElement[Any], ColumnElement[Any]]:
     return due, due_kind
 
 
-def _rows(session: Session, user: User, scope: str) -> Any:
-    """The queue's uniform rows for ``scope`` (a subquery)."""
+# The statements are built once per shape (scope, filters given, sort) and plugin host, with
+# bind parameters for the values (who asks, their groups, the filters' values, the time):
+# building one and computing its cache key costs more than running it on the indexes.
+_USER, _GROUPS, _STATUS = "q_user", "q_groups", "q_status"
+_CATEGORY, _PRIORITY, _LIKE, _NOW, _END = "q_category", "q_priority", "q_like", "q_now", "q_end"
+_LIMIT, _OFFSET = "q_limit", "q_offset"
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What decides a queue statement's form (not its values)."""
+
+    scope: str
+    supervisor: bool
+    has_groups: bool
+    kinds: frozenset[str] | None
+    one_status: bool
+    category: bool
+    priority: bool
+    text: bool
+    due: str
+
+
+def _shape(user: User, scope: str, filters: QueueFilters) -> tuple[_Shape, dict[str, Any]]:
+    """The statement's shape and the values of its parameters, for ``user`` and ``filters``."""
+    gids = sorted(group_ids(user))
+    status = filters.status or "open"
+    kinds: frozenset[str] | None = None
+    values: dict[str, Any] = {_USER: user.id, _GROUPS: gids}
+    if status == "open":
+        kinds = frozenset(k.value for k in StateKind if k is not StateKind.FINAL)
+    elif status.startswith("@"):
+        kinds = frozenset({status[1:]}) & {k.value for k in StateKind}
+    elif status != "all":
+        values[_STATUS] = status
+    text = filters.text.strip()
+    if filters.category:
+        values[_CATEGORY] = filters.category
+    if filters.priority:
+        values[_PRIORITY] = filters.priority
+    if text:
+        values[_LIKE] = f"%{text.lower()}%"
+    due = filters.due if filters.due in DUE_FILTERS else ""
+    shape = _Shape(scope, user.role in SUPERVISORS, bool(gids), kinds, _STATUS in values,
+                   bool(filters.category), bool(filters.priority), bool(text), due)
+    return shape, values
+
+
+def _rows(host: Any, shape: _Shape) -> Any:
+    """The queue's uniform rows for the shape's scope (a subquery), only of state ``kinds`` and
+    of one status when the shape says so.
+
+    Both conditions go inside each branch of the union, in forms the indexes on
+    ``(assignee_id, status)`` and ``(group_id, status)`` serve: a technician's open work is
+    found without reading the years of closed requests they also hold.
+    """
     r, t = ServiceRequest, Task
-    gids = group_ids(user)
     due, due_kind = _request_due()
     requests = select(
         cast(literal("request"), String).label("kind"),
@@ -186,7 +243,7 @@ def _rows(session: Session, user: User, scope: str) -> Any:
         r.category.label("category"),
         r.priority.label("priority"),
         r.status.label("status"),
-        _state_kind_of_request(session).label("state_kind"),
+        _state_kind_case(host).label("state_kind"),
         due.label("due_at"),
         cast(due_kind, String).label("due_kind"),
         r.updated_at.label("updated_at"),
@@ -208,46 +265,72 @@ def _rows(session: Session, user: User, scope: str) -> Any:
         # A task keeps no update time of its own; its last change is one of these, in order.
         func.coalesce(t.completed_at, t.started_at, t.created_at).label("updated_at"),
     ).join(r, t.request_id == r.id)
-    if scope == "mine":
-        requests = requests.where(r.assignee_id == user.id)
-        tasks = tasks.where(t.assignee_id == user.id)
-    elif scope == "groups":
-        requests = requests.where(r.group_id.in_(gids) if gids else false())
-        tasks = tasks.where(t.group_id.in_(gids) if gids else false())
-    elif scope != "all" or user.role not in SUPERVISORS:
+    kinds = shape.kinds
+    if kinds is not None:
+        requests = requests.where(kinds_condition(host, frozenset(StateKind(k) for k in kinds)))
+        tasks = tasks.where(t.status.in_(sorted(s for s, k in _TASK_KIND.items()
+                                                 if k in kinds)))
+    if shape.one_status:
+        requests = requests.where(r.status == bindparam(_STATUS))
+        tasks = tasks.where(t.status == bindparam(_STATUS))
+    if shape.scope == "mine":
+        requests = requests.where(r.assignee_id == bindparam(_USER))
+        tasks = tasks.where(t.assignee_id == bindparam(_USER))
+    elif shape.scope == "groups":
+        groups = bindparam(_GROUPS, expanding=True)
+        requests = requests.where(r.group_id.in_(groups) if shape.has_groups else false())
+        tasks = tasks.where(t.group_id.in_(groups) if shape.has_groups else false())
+    elif shape.scope != "all" or not shape.supervisor:
         requests = requests.where(false())
         tasks = tasks.where(false())
     return union_all(requests, tasks).subquery("queue")
 
 
-def _filtered(session: Session, user: User, scope: str, filters: QueueFilters,
-              now: datetime, end_of_day: datetime) -> tuple[Any, Select[Any]]:
-    q = _rows(session, user, scope)
+def _filtered_shape(host: Any, shape: _Shape) -> tuple[Any, Select[Any]]:
+    q = _rows(host, shape)
     sel = select(q)
-    status = filters.status or "open"
-    if status == "open":
-        sel = sel.where(q.c.state_kind != StateKind.FINAL.value)
-    elif status.startswith("@"):
-        sel = sel.where(q.c.state_kind == status[1:])
-    elif status != "all":
-        sel = sel.where(q.c.status == status)
-    if filters.category:
-        sel = sel.where(q.c.category == filters.category)
-    if filters.priority:
-        sel = sel.where(q.c.priority == filters.priority)
-    if filters.text.strip():
-        like = f"%{filters.text.strip().lower()}%"
+    if shape.category:
+        sel = sel.where(q.c.category == bindparam(_CATEGORY))
+    if shape.priority:
+        sel = sel.where(q.c.priority == bindparam(_PRIORITY))
+    if shape.text:
+        like = bindparam(_LIKE, type_=String)
         sel = sel.where(or_(func.lower(q.c.number).like(like), func.lower(q.c.title).like(like)))
-    overdue = and_(q.c.state_kind.in_(CLOCK_KINDS), q.c.due_at < now)
-    if filters.due == "overdue":
-        sel = sel.where(overdue)
-    elif filters.due == "today":
-        sel = sel.where(q.c.due_at >= now, q.c.due_at < end_of_day)
-    elif filters.due == "later":
-        sel = sel.where(q.c.due_at >= end_of_day)
-    elif filters.due == "none":
+    now, end = bindparam(_NOW), bindparam(_END)
+    if shape.due == "overdue":
+        sel = sel.where(and_(q.c.state_kind.in_(CLOCK_KINDS), q.c.due_at < now))
+    elif shape.due == "today":
+        sel = sel.where(q.c.due_at >= now, q.c.due_at < end)
+    elif shape.due == "later":
+        sel = sel.where(q.c.due_at >= end)
+    elif shape.due == "none":
         sel = sel.where(q.c.due_at.is_(None))
     return q, sel
+
+
+# A few dozen shapes cover what people use (tabs, a filter or two, a sort); the engine keeps
+# their compiled SQL as well.
+@lru_cache(maxsize=64)
+def _count_statement(host: Any, shapes: tuple[_Shape, ...]) -> Select[Any]:
+    """One statement counting the rows of each shape (a column per shape, in order)."""
+    counts = []
+    for i, shape in enumerate(shapes):
+        _, sel = _filtered_shape(host, shape)
+        counts.append(select(func.count()).select_from(sel.subquery())
+                      .scalar_subquery().label(f"n{i}"))
+    return select(*counts)
+
+
+@lru_cache(maxsize=64)
+def _page_statement(host: Any, shape: _Shape, sort: str, descending: bool) -> Select[Any]:
+    """One page of the shape's rows in order (``q_limit``/``q_offset`` say which)."""
+    q, sel = _filtered_shape(host, shape)
+    return (sel.order_by(*_order(q, sort, descending))
+            .limit(bindparam(_LIMIT, type_=Integer)).offset(bindparam(_OFFSET, type_=Integer)))
+
+
+def _with_time(values: dict[str, Any], user: User, now: datetime) -> dict[str, Any]:
+    return {**values, _NOW: now, _END: day_end(user, now)}
 
 
 def _order(q: Any, sort: str, descending: bool) -> list[Any]:
@@ -272,14 +355,21 @@ def _order(q: Any, sort: str, descending: bool) -> list[Any]:
 
 def queue_counts(session: Session, user: User, filters: QueueFilters | None = None, *,
                  now: datetime | None = None) -> dict[str, int]:
-    """How many rows each of ``user``'s scopes holds under ``filters``."""
+    """How many rows each of ``user``'s scopes holds under ``filters``.
+
+    One statement counts every tab (a scalar subquery per scope, each served by its own
+    indexes), so the page makes one round trip for its tab counts, not one per tab.
+    """
     now = now or utcnow()
-    end = day_end(user, now)
-    out: dict[str, int] = {}
-    for scope in scopes_for(user):
-        _, sel = _filtered(session, user, scope, filters or QueueFilters(), now, end)
-        out[scope] = session.scalar(select(func.count()).select_from(sel.subquery())) or 0
-    return out
+    scopes = scopes_for(user)
+    shapes = []
+    values: dict[str, Any] = {}
+    for scope in scopes:
+        shape, values = _shape(user, scope, filters or QueueFilters())
+        shapes.append(shape)
+    stmt = _count_statement(host_of(session), tuple(shapes))
+    row = session.execute(stmt, _with_time(values, user, now)).one()
+    return {scope: int(row[i] or 0) for i, scope in enumerate(scopes)}
 
 
 def work_queue(
@@ -293,24 +383,29 @@ def work_queue(
     page: int = 1,
     size: int = 25,
     now: datetime | None = None,
+    total: int | None = None,
 ) -> QueuePage:
     """One page of ``user``'s work queue in ``scope``, filtered and sorted.
 
     ``scope`` is ``mine`` (assigned to the user), ``groups`` (assigned to one of the user's
     groups, whoever in it has it) or ``all`` (supervisors only; others get an empty list).
     ``descending`` defaults to the usual direction of ``sort`` (see :data:`SORTS`).
+    ``total`` is the scope's row count when the caller has it already (from
+    :func:`queue_counts` with the same filters and ``now``); otherwise it is counted.
     """
     now = now or utcnow()
-    end = day_end(user, now)
     sort = sort if sort in SORTS else "due"
     if descending is None:
         descending = SORTS[sort] == "desc"
-    q, sel = _filtered(session, user, scope, filters or QueueFilters(), now, end)
-    total = session.scalar(select(func.count()).select_from(sel.subquery())) or 0
+    host = host_of(session)
+    shape, values = _shape(user, scope, filters or QueueFilters())
+    values = _with_time(values, user, now)
+    if total is None:
+        total = session.execute(_count_statement(host, (shape,)), values).scalar() or 0
     pages = max(1, -(-total // size))
     page = min(max(1, page), pages)
-    rows = session.execute(sel.order_by(*_order(q, sort, descending))
-                           .limit(size).offset((page - 1) * size)).all()
+    rows = session.execute(_page_statement(host, shape, sort, bool(descending)),
+                           {**values, _LIMIT: size, _OFFSET: (page - 1) * size}).all()
     return QueuePage(_items(session, rows, now), page, pages, total, size)
 
 
@@ -319,15 +414,10 @@ def _items(session: Session, rows: Iterable[Any], now: datetime) -> list[QueueIt
     rows = list(rows)
     request_ids = {row.request_id for row in rows}
     task_ids = {row.item_id for row in rows if row.kind == "task"}
-    requests = {r.id: r for r in session.scalars(
-        select(ServiceRequest).where(ServiceRequest.id.in_(request_ids)).options(
-            selectinload(ServiceRequest.assignee), selectinload(ServiceRequest.group)))
-    } if request_ids else {}
-    tasks = {t.id: t for t in session.scalars(
-        select(Task).where(Task.id.in_(task_ids)).options(
-            selectinload(Task.assignee), selectinload(Task.group),
-            selectinload(Task.depends_on)))
-    } if task_ids else {}
+    requests = {req.id: req for req in session.scalars(
+        _request_loader(), {"ids": sorted(request_ids)})} if request_ids else {}
+    tasks = {task.id: task for task in session.scalars(
+        _task_loader(), {"ids": sorted(task_ids)})} if task_ids else {}
     items = []
     for row in rows:
         due = row.due_at
@@ -340,3 +430,24 @@ def _items(session: Session, rows: Iterable[Any], now: datetime) -> list[QueueIt
             overdue=due is not None and row.state_kind in CLOCK_KINDS and due < now,
         ))
     return items
+
+
+@lru_cache(maxsize=1)
+def _request_loader() -> Select[Any]:
+    """The requests of a page by id (``ids``): only the columns a queue row shows (texts and
+    details load if ever asked for), with whom and which group each is assigned to."""
+    r = ServiceRequest
+    return select(r).where(r.id.in_(bindparam("ids", expanding=True))).options(
+        load_only(r.number, r.category, r.title, r.priority, r.status, r.requester_id,
+                  r.assignee_id, r.group_id, r.escalation_level, r.created_at, r.updated_at,
+                  r.version),
+        joinedload(r.assignee), joinedload(r.group))
+
+
+@lru_cache(maxsize=1)
+def _task_loader() -> Select[Any]:
+    """The tasks of a page by id (``ids``), with their assignees, groups and the tasks they
+    wait for."""
+    t = Task
+    return select(t).where(t.id.in_(bindparam("ids", expanding=True))).options(
+        joinedload(t.assignee), joinedload(t.group), selectinload(t.depends_on))

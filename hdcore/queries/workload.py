@@ -105,13 +105,14 @@ def states_of_kinds(session: Session, kinds: Iterable[StateKind]) -> ColumnEleme
     plus a category-bound term for a name whose kind differs between workflows. Requests of a
     category whose plugin is no longer installed match nothing (their states are unknown).
     """
-    return _kinds_condition(host_of(session), frozenset(StateKind(k) for k in kinds))
+    return kinds_condition(host_of(session), frozenset(StateKind(k) for k in kinds))
 
 
 @lru_cache(maxsize=64)
-def _kinds_condition(host: Any, wanted: frozenset[StateKind]) -> ColumnElement[bool]:
-    # Built once per plugin host and set of kinds: the workflows are fixed at start-up, and
-    # building the expression costs more than running the query it filters.
+def kinds_condition(host: Any, wanted: frozenset[StateKind]) -> ColumnElement[bool]:
+    """:func:`states_of_kinds` for a plugin host rather than a session (for statements built
+    once per host and kept). Built once per host and set of kinds: the workflows are fixed at
+    start-up, and building the expression costs more than running the query it filters."""
     r = ServiceRequest
     kinds_of: dict[str, dict[str, bool]] = {}
     for cat in host.categories():

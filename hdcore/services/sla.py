@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy.orm import Session
 
 from hdcore.clock import now
 from hdcore.errors import PermissionDenied, TransitionRefused, ValidationFailed
 from hdcore.i18n import _
-from hdcore.models import ServiceRequest, User, utcnow
+from hdcore.models import Event, ServiceRequest, User, utcnow
 from hdcore.services.access import require_view
 from hdcore.services.base import check_version, get_request, record, service
 from hdcore.sla.explain import Explanation, explain
@@ -16,14 +18,18 @@ from hdcore.workflow import SUPERVISORS
 NOTE_MAX = 2000
 
 
-def explain_due_times(session: Session, actor: User,
-                      request_id: int | str) -> Explanation | None:
+def explain_due_times(session: Session, actor: User, request_id: int | str, *,
+                      events: Sequence[Event] | None = None) -> Explanation | None:
     """Why the request is due when it is: per target, the business hours that counted, the
     pauses and their reasons, the holidays and non-working days skipped (None: no policy
-    applies). Anyone who may see the request may see this."""
+    applies). Anyone who may see the request may see this.
+
+    ``events`` are all the request's stored events, in order, when the caller has read them
+    already (the request page has, for its history).
+    """
     req = get_request(session, request_id)
     require_view(actor, req)
-    return explain(session, req, now())
+    return explain(session, req, now(), events)
 
 
 @service

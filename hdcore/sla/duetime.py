@@ -8,7 +8,7 @@ escalation warning firing does not turn someone's open form stale.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -72,11 +72,17 @@ class SlaState:
         return sorted((a for a in self.pending if a.at <= now), key=lambda a: a.at)
 
 
-def log_of(session: Session, request: ServiceRequest) -> list[LogEntry]:
-    """The request's history in order, with the rows this transaction has not flushed yet."""
-    with session.no_autoflush:
-        stored = list(session.scalars(select(Event).where(Event.request_id == request.id)
-                                      .order_by(Event.at, Event.id)))
+def log_of(session: Session, request: ServiceRequest,
+           stored: Sequence[Event] | None = None) -> list[LogEntry]:
+    """The request's history in order, with the rows this transaction has not flushed yet.
+
+    ``stored`` are the request's stored events when the caller has read them all already
+    (the request page has, for its history), sparing a second read.
+    """
+    if stored is None:
+        with session.no_autoflush:
+            stored = list(session.scalars(select(Event).where(Event.request_id == request.id)
+                                          .order_by(Event.at, Event.id)))
     seen = {id(e) for e in stored}
     pending = [e for e in session.new
                if isinstance(e, Event) and e.request_id == request.id and id(e) not in seen]

@@ -6,13 +6,14 @@ page explains is what the sweep acts on.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from hdcore.i18n import _
-from hdcore.models import ServiceRequest
+from hdcore.models import Event, ServiceRequest
 from hdcore.sla.calendar import DayNote, WorkCalendar
 from hdcore.sla.clock import (
     CLOSED,
@@ -88,9 +89,11 @@ class Explanation:
     targets: list[TargetExplanation]
 
 
-def explain(session: Session, request: ServiceRequest, now: datetime) -> Explanation | None:
-    """The explanation of ``request``'s due times at ``now`` (None without a policy)."""
-    log = log_of(session, request)
+def explain(session: Session, request: ServiceRequest, now: datetime,
+            events: Sequence[Event] | None = None) -> Explanation | None:
+    """The explanation of ``request``'s due times at ``now`` (None without a policy);
+    ``events``: all its stored events, when the caller has them already."""
+    log = log_of(session, request, events)
     state = evaluate(session, request, log)
     if state is None or state.policy is None or state.clocks is None:
         return None
@@ -127,7 +130,9 @@ def _target(clock: TargetClock, calendar: WorkCalendar, now: datetime,
                 if counted and counted[-1].end == a:  # one interval across midnight
                     a = counted[-1].start
                     counted.pop()
-                counted.append(Interval(a, b, calendar.minutes_between(a, b)))
+                # [a, b) is working time from end to end (one period, or two that meet at
+                # midnight): its working minutes are its length, no need to walk it again
+                counted.append(Interval(a, b, (b - a) / MINUTE))
         elif span.mode == PAUSED:
             paused.append(Pause(span.start, span.end if span.end and span.end <= now else None,
                                 span.reason, _pause_label(span, labels),
@@ -135,7 +140,11 @@ def _target(clock: TargetClock, calendar: WorkCalendar, now: datetime,
     done = sum(i.minutes for i in counted)
     target = clock.target / MINUTE
     due = clock.due_at
-    last = max(x for x in (now, due, clock.stopped_at) if x is not None)
+    # The days that shaped the target: up to its due time, and up to now while its clock
+    # still runs; a stopped clock's list ends when it stopped (or was due), not today (a
+    # request closed two years ago would otherwise list every weekend since).
+    ends = (due, clock.stopped_at) if clock.stopped_at is not None else (now, due)
+    last = max(x for x in ends if x is not None)
     first = clock.spans[0].start
     return TargetExplanation(
         name=clock.name, label=str(TARGET_LABELS[clock.name]), target_minutes=target,

@@ -3,20 +3,33 @@
 Policies are read once per transaction and kept in ``session.info`` for its length (every
 event of a request recomputes its due times; the policy does not change in between), and
 dropped when an administrator's service changes one (:func:`invalidate`).
+
+Each transaction reads the rows again (so it sees what another process saved), as plain rows:
+the calendar built from them is kept per process under the rows' content, so the next request
+on the same calendar reuses it instead of parsing its working hours and dated days again.
 """
 
 from __future__ import annotations
 
+import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
 from hdcore.i18n import _
-from hdcore.models import ANY_CATEGORY, SlaCalendar, SlaPolicy, SlaReminderPolicy
+from hdcore.models import (
+    ANY_CATEGORY,
+    SlaCalendar,
+    SlaCalendarDay,
+    SlaPolicy,
+    SlaReminderPolicy,
+)
 from hdcore.sla.calendar import DayOverride, WorkCalendar, periods_from_json
 
 RESPONSE = "response"
@@ -37,6 +50,10 @@ ACTION_LABELS = {
 }
 
 _CACHE = "hd_sla_cache"
+#: Calendars built per process, under the content of the rows they were built from.
+_BUILT: OrderedDict[Any, WorkCalendar] = OrderedDict()
+_BUILT_MAX = 64
+_BUILT_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -131,23 +148,56 @@ def work_calendar(session: Session, calendar_id: int) -> WorkCalendar:
     cache = _cache(session)
     key = ("calendar", calendar_id)
     if key not in cache:
-        row = session.get(SlaCalendar, calendar_id)
-        if row is None:
-            raise LookupError(f"no calendar {calendar_id}")
-        cache[key] = to_work_calendar(row)
+        cache[key] = _read_calendar(session, calendar_id)
     return cache[key]  # type: ignore[no-any-return]
+
+
+def _read_calendar(session: Session, calendar_id: int) -> WorkCalendar:
+    # Plain rows, and the JSON columns as their text: reading them is cheap; building the
+    # calendar from them is not, so the built calendar is kept under the rows' whole content
+    # (any change to the calendar or its days, by any process, gives another key).
+    c, d = SlaCalendar.__table__.c, SlaCalendarDay.__table__.c
+    head = session.execute(select(c.name, c.timezone, cast(c.week, Text),
+                                  cast(c.workday_hours, Text))
+                           .where(c.id == calendar_id)).first()
+    if head is None:
+        raise LookupError(f"no calendar {calendar_id}")
+    days = session.execute(select(d.day, d.kind, d.name, cast(d.hours, Text))
+                           .where(d.calendar_id == calendar_id).order_by(d.day)).all()
+    key = (tuple(head), tuple(tuple(row) for row in days))
+    with _BUILT_LOCK:
+        found = _BUILT.get(key)
+        if found is not None:
+            _BUILT.move_to_end(key)
+            return found
+    built = _build_calendar(head[0], head[1], _json(head[2]), _json(head[3]),
+                            [(day, kind, name, _json(hours)) for day, kind, name, hours in days])
+    with _BUILT_LOCK:
+        _BUILT[key] = built
+        while len(_BUILT) > _BUILT_MAX:
+            _BUILT.popitem(last=False)
+    return built
+
+
+def _json(text: str | None) -> Any:
+    return json.loads(text) if text else None
 
 
 def to_work_calendar(row: SlaCalendar) -> WorkCalendar:
     """A calendar row (and its days) as plain data."""
-    week = tuple(periods_from_json(day) for day in (list(row.week or []) + [[]] * 7)[:7])
+    return _build_calendar(row.name, row.timezone, row.week, row.workday_hours,
+                           [(d.day, d.kind, d.name, d.hours) for d in row.days])
+
+
+def _build_calendar(name: str, timezone: str, week: Any, workday_hours: Any,
+                    days: Any) -> WorkCalendar:
+    periods = tuple(periods_from_json(day) for day in (list(week or []) + [[]] * 7)[:7])
     overrides = {
-        d.day: DayOverride(d.kind, d.name or "",
-                           periods_from_json(d.hours) if d.hours else None)
-        for d in row.days
+        day: DayOverride(kind, day_name or "", periods_from_json(hours) if hours else None)
+        for day, kind, day_name, hours in days
     }
-    return WorkCalendar(zone=ZoneInfo(row.timezone), week=week, overrides=overrides,
-                        workday_hours=periods_from_json(row.workday_hours), name=row.name)
+    return WorkCalendar(zone=ZoneInfo(timezone), week=periods, overrides=overrides,
+                        workday_hours=periods_from_json(workday_hours), name=name)
 
 
 def default_calendar(session: Session) -> SlaCalendar | None:
@@ -161,8 +211,12 @@ def policy_for(session: Session, category: str, priority: str) -> Policy | None:
     cache = _cache(session)
     key = ("policy", category, priority)
     if key not in cache:
-        rows = {p.category: p for p in session.scalars(select(SlaPolicy).where(
-            SlaPolicy.priority == priority, SlaPolicy.category.in_([category, ANY_CATEGORY])))}
+        t = SlaPolicy.__table__.c
+        # plain rows: the policy is plain data, the ORM's objects would only be thrown away
+        rows = {p.category: p for p in session.execute(select(
+            t.id, t.category, t.priority, t.response_minutes, t.resolution_minutes,
+            t.calendar_id, t.vendor_pauses, t.escalation,
+        ).where(t.priority == priority, t.category.in_([category, ANY_CATEGORY])))}
         row = rows.get(category) or rows.get(ANY_CATEGORY)
         cache[key] = None if row is None else Policy(
             id=row.id, category=row.category, priority=row.priority,

@@ -352,7 +352,7 @@ def test_a_status_whose_kind_differs_between_workflows_is_matched_per_category()
     from sqlalchemy import create_engine, insert, select
 
     from hdcore.models import Base, ServiceRequest
-    from hdcore.queries.workload import _kinds_condition
+    from hdcore.queries.workload import kinds_condition
     from hdcore.workflow import StateKind
 
     flows = {
@@ -381,7 +381,7 @@ def test_a_status_whose_kind_differs_between_workflows_is_matched_per_category()
             for i, (c, s) in enumerate(rows)])
 
     def matching(*kinds: StateKind) -> set[tuple[str, str]]:
-        cond = _kinds_condition(Host(), frozenset(kinds))
+        cond = kinds_condition(Host(), frozenset(kinds))
         with engine.connect() as conn:
             return {tuple(r) for r in conn.execute(
                 select(ServiceRequest.category, ServiceRequest.status).where(cond))}

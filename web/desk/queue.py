@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from flask import render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -31,13 +33,20 @@ def _scope_labels() -> dict[str, str]:
 
 def _status_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     """The status filter: broad choices, stages, then every request and task status."""
+    return _status_choices_in(host(), str(get_locale()))
+
+
+# The workflows are fixed at start-up and the catalogs loaded once: the choices are worked
+# out once per language instead of on every page and refresh.
+@lru_cache(maxsize=16)
+def _status_choices_in(_host: Any, _locale: str) -> list[tuple[str, list[tuple[str, str]]]]:
     stages = [("@new", _("New / not started")), ("@active", _("Being worked")),
               ("@waiting", _("Waiting")), ("@resolved", _("Resolved, awaiting confirmation")),
               ("@final", _("Closed or done"))]
     seen: dict[str, tuple[int, str]] = {}
     order = list(StateKind)
-    for cat in host().categories():
-        wf = host().workflow(cat.name)
+    for cat in _host.categories():
+        wf = _host.workflow(cat.name)
         for st in wf.states.values():
             seen.setdefault(st.name, (order.index(st.kind), str(st.label)))
     statuses = [(name, label) for name, (_rank, label)
@@ -90,7 +99,8 @@ def queue() -> str:
         due=_arg("due", DUE_FILTERS),
         text=_arg("q"),
     )
-    counts = queue_counts(db(), user, filters)
+    as_of = utcnow()
+    counts = queue_counts(db(), user, filters, now=as_of)
     # Without a chosen tab, open the first one that has work in it.
     default = next((s for s in scopes if counts[s]), "mine")
     scope = _arg("scope", scopes, default)
@@ -98,11 +108,12 @@ def queue() -> str:
     direction = _arg("dir", ("asc", "desc"), SORTS[sort])
     page = work_queue(db(), user, scope=scope, filters=filters, sort=sort,
                       descending=direction == "desc",
-                      page=request.args.get("page", 1, type=int) or 1)
+                      page=request.args.get("page", 1, type=int) or 1,
+                      now=as_of, total=counts.get(scope))
     context = {
         "page": page, "scope": scope, "scopes": scopes, "scope_labels": _scope_labels(),
         "counts": counts, "filters": filters, "sort": sort,
-        "direction": direction, "url_with": url_with, "as_of": utcnow(),
+        "direction": direction, "url_with": url_with, "as_of": as_of,
         "filtered": any((filters.status != "open", filters.category, filters.priority,
                          filters.due, filters.text)),
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from flask_babel import gettext as _
@@ -14,12 +15,19 @@ from hdcore.sla.explain import Explanation
 from web.context import db
 from web.desk.blueprint import bp
 from web.formatting import when
+from web.history import HistoryEntry
 
 
 @bp.app_template_global("sla_explanation")
-def sla_explanation(req: ServiceRequest) -> Explanation | None:
-    """Why ``req`` is due when it is, for the signed-in viewer (None: no policy applies)."""
-    return svc.explain_due_times(db(), current_user, req.id)
+def sla_explanation(req: ServiceRequest, history: Sequence[HistoryEntry] | None = None,
+                    ) -> Explanation | None:
+    """Why ``req`` is due when it is, for the signed-in viewer (None: no policy applies).
+
+    ``history``: the request's whole history as the page shows it to IT staff (every event),
+    whose events are then not read a second time.
+    """
+    events = [entry.event for entry in history] if history is not None else None
+    return svc.explain_due_times(db(), current_user, req.id, events=events)
 
 
 @bp.app_template_filter("business_time")

@@ -298,8 +298,15 @@ def _end_tasks(life: Life, t: float) -> None:
     """Tasks still open are completed before a resolution (cancelled on a cancel)."""
     cancel = life.status != "resolved" and t == life.closed
     for index, task in enumerate(life.tasks):
-        if task[1] != "open" or task[5] >= t:
+        if task[1] != "open":
             continue
+        if task[5] >= t:
+            # planned after the work ended: it was made just before, as a resolution waits
+            # for its tasks (left open, such tasks piled up in the queues as N grew)
+            made = t - 120
+            task[5], task[8] = made, int(add_business(made, 16 * HOUR))
+            life.events = [(made, *e[1:]) if e[6] == index and e[2] == "task_created" else e
+                           for e in life.events]
         task[1] = "cancelled" if cancel else "done"
         task[6] = None if cancel else task[5] + 600
         task[7] = t

@@ -99,3 +99,43 @@ def print_summary(runs: list[Any], scale: dict[str, Any] | None) -> None:
         print("\n== scale-out (PostgreSQL)")
         for key, value in scale.items():
             print(f"  {key}: {value}")
+
+
+def markdown(results: dict[str, Any]) -> str:
+    """The results file as the tables of docs/performance.md (one column per run)."""
+    runs = results["runs"]
+    heads = [f"{r['database']} {r['requests']:,}" for r in runs]
+    lines = ["| figure | " + " | ".join(heads) + " |",
+             "|---|" + "---:|" * len(runs)]
+    labels = [row["label"] for row in runs[0]["figures"]] if runs else []
+    for label in labels:
+        cells = []
+        for r in runs:
+            row = next((x for x in r["figures"] if x["label"] == label), None)
+            if row is None:
+                cells.append("")
+            elif label.startswith("create"):
+                floor = r["floor"]["create"]["rate_per_s"]
+                cells.append(f"{row['rate_per_s']:.0f}/s (p95 {row['p95_ms']:.0f} ms; "
+                             f"{row['rate_per_s'] / floor:.2f}x floor)")
+            else:
+                floor = r["floor"]["select"]["p95_ms"]
+                cells.append(f"{row['p50_ms']:.1f} / {row['p95_ms']:.1f} / {row['p99_ms']:.1f}"
+                             f" ({row['p95_ms'] / floor:.0f}x)")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    lines.append("| floor: insert rate / select p95 | " + " | ".join(
+        f"{r['floor']['create']['rate_per_s']:.0f}/s / {r['floor']['select']['p95_ms']:.1f} ms"
+        for r in runs) + " |")
+    lines.append("| sweep, 1 000 due | " + " | ".join(
+        f"{r['sweep']['seconds']:.1f} s" for r in runs) + " |")
+    lines.append("| peak memory per web worker | " + " | ".join(
+        f"{max(r['memory_mb'] or [0]):.0f} MB" for r in runs) + " |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+    from pathlib import Path
+
+    print(markdown(json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))))

@@ -150,6 +150,9 @@ def work_the_request(page: Page, attachment: Path) -> None:
     expect(page.locator(".props").first).to_contain_text(HOST)
     expect(page.locator("#attachments")).to_contain_text(attachment.name)
     expect(page.locator(".meta")).to_contain_text("Escalated, level 1")
+    # the folded SLA panel fetches its explanation when it is opened
+    page.locator("#sla summary").click()
+    expect(page.locator("#sla .fragment-body")).to_contain_text("Clock started")
 
     take_step(page, "Start work")
     expect(page.locator(".meta")).to_contain_text("In progress")

@@ -188,6 +188,7 @@ RULES: list[Rule] = [
     # The desk: IT staff.
     *rule("desk.queue", "GET", STAFF),
     *rule("desk.request", "GET", STAFF),
+    *rule("desk.sla", "GET", STAFF),
     *rule("desk.assign", "POST", STAFF),
     *rule("desk.attach", "POST", STAFF),
     *rule("desk.comment", "POST", STAFF),

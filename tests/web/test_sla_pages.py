@@ -55,15 +55,23 @@ def test_the_request_page_explains_the_due_times(browser, session, people, clock
     req = loan(session, people, "Explain me")
     svc.transition(session, people.tech, req.id, "start")
     clock.set(datetime(2026, 12, 3, 14, 0, tzinfo=SH))
-    page = browser("li.na").get(f"/desk/r/{req.number}")
+    b = browser("li.na")
+    page = b.get(f"/desk/r/{req.number}")
     assert page.status_code == 200
-    body = text(page)
-    assert "How the due times are computed" in body
-    assert "Default policy for Normal priority" in body and "Mainland China" in body
-    assert "4 h counted, 20 h left" in body  # 09:00-12:00 and 13:00-14:00
-    assert "2026-12-03 09:00 – 2026-12-03 12:00" in body
-    assert "2026-12-05: not a working day" in body
-    assert "Due 2026-12-08 09:00" in body  # the resolution due time, past the weekend
+    # the panel is folded; its content is worked out when it is opened (or by its link)
+    assert "How the due times are computed" in text(page)
+    assert f'data-fragment="/desk/r/{req.number}/sla?fragment=1"' in page.get_data(as_text=True)
+    assert f'href="/desk/r/{req.number}/sla"' in page.get_data(as_text=True)
+    fragment = b.get(f"/desk/r/{req.number}/sla?fragment=1")
+    assert fragment.status_code == 200 and "<html" not in fragment.get_data(as_text=True)
+    whole = b.get(f"/desk/r/{req.number}/sla")
+    assert whole.status_code == 200 and "<html" in whole.get_data(as_text=True)
+    for body in (text(fragment), text(whole)):
+        assert "Default policy for Normal priority" in body and "Mainland China" in body
+        assert "4 h counted, 20 h left" in body  # 09:00-12:00 and 13:00-14:00
+        assert "2026-12-03 09:00 – 2026-12-03 12:00" in body
+        assert "2026-12-05: not a working day" in body
+        assert "Due 2026-12-08 09:00" in body  # the resolution due time, past the weekend
 
 
 def test_the_queue_marks_real_overdue_requests_and_paused_clocks(browser, session, people,
@@ -209,7 +217,8 @@ def test_the_explanation_speaks_chinese_with_holiday_names(browser, session, peo
     req = loan(session, people, "国庆前的请求")
     b = browser("li.na")
     b.client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "zh-CN,zh;q=0.9"
-    body = text(b.get(f"/desk/r/{req.number}"))
+    assert "到期时间是如何计算的" in text(b.get(f"/desk/r/{req.number}"))
+    body = text(b.get(f"/desk/r/{req.number}/sla"))
     assert "到期时间是如何计算的" in body and "日历 中国大陆（Asia/Shanghai）" in body
     assert "2026-10-01：节假日（国庆节）" in body or "2026-10-01: 节假日 (国庆节)" in body
     assert "National Day" not in body and "Mainland China" not in body

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from flask import render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,6 +17,17 @@ from web.context import db
 from web.desk.blueprint import bp
 from web.formatting import when
 from web.history import HistoryEntry
+from web.views_common import load_visible
+
+
+@bp.route("/r/<number>/sla")
+def sla(number: str) -> str:
+    """How the request's due times are computed: the panel the request page loads when it is
+    opened (``?fragment=1``), or a page of its own (the panel's link, without scripts)."""
+    req = load_visible(db(), current_user, number)
+    if request.args.get("fragment"):
+        return render_template("desk/_sla_explanation_body.html", req=req)
+    return render_template("desk/sla.html", req=req)
 
 
 @bp.app_template_global("sla_explanation")

@@ -50,3 +50,17 @@ document.querySelectorAll("form").forEach((form) => {
   applyShowWhen(form);
   form.addEventListener("change", () => applyShowWhen(form));
 });
+
+// Folded panels whose content is worked out only when someone opens them
+// (<details data-fragment="URL">): fetched once, on the first opening.
+document.addEventListener("toggle", (event) => {
+  const panel = event.target;
+  if (!(panel instanceof HTMLDetailsElement) || !panel.open || !panel.dataset.fragment) return;
+  const body = panel.querySelector(".fragment-body");
+  if (!body || body.dataset.loaded) return;
+  body.dataset.loaded = "1";
+  fetch(panel.dataset.fragment, { credentials: "same-origin" })
+    .then((response) => (response.ok ? response.text() : Promise.reject(response.status)))
+    .then((html) => { body.innerHTML = html; })
+    .catch(() => { delete body.dataset.loaded; });
+}, true);

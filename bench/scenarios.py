@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -61,8 +62,11 @@ def assigned_to(hd: HelpDesk, username: str, count: int = 200) -> list[tuple[int
 
 def creates(hd: HelpDesk, addresses: list[Address], data: Dataset, api_tokens: dict[str, str],
             repeats: Repeats) -> tuple[Stats, list[Response]]:
-    """Employees filing requests through ``POST /api/v1/requests``, ``clients`` at once;
-    client ``c`` talks to ``addresses[c % len(addresses)]`` (several servers share the load)."""
+    """Employees filing requests through ``POST /api/v1/requests``, ``clients`` at once.
+
+    With several servers each request goes to the one with the fewest requests in flight,
+    as a load balancer's least-connections rule does (a fixed client-to-server split left one
+    server idle whenever the other was slower)."""
     samples = {c: [dict(s.details) for s in hd.host.sample_requests(c)] for c in data.categories}
     people = list(api_tokens)
     rng = random.Random(4)
@@ -76,13 +80,23 @@ def creates(hd: HelpDesk, addresses: list[Address], data: Dataset, api_tokens: d
             "priority": rng.choice(["low", "normal", "normal", "high"]),
             "details": details}, default=str).encode())
 
+    in_flight = [0] * len(addresses)
+    lock = threading.Lock()
+
     def fetch(client: int, i: int) -> Response:
         body = bodies[client * repeats.creates_per_client + i]
         token = api_tokens[people[client % len(people)]]
-        return call(addresses[client % len(addresses)], "POST", "/api/v1/requests", body=body,
-                    headers={
-                        "Authorization": f"Bearer {token}",
-                        "Content-Type": "application/json"})
+        with lock:
+            # fewest in flight; ties go round from the client's own server
+            target = min(range(len(addresses)),
+                         key=lambda k: (in_flight[k], (k - client) % len(addresses)))
+            in_flight[target] += 1
+        try:
+            return call(addresses[target], "POST", "/api/v1/requests", body=body, headers={
+                "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+        finally:
+            with lock:
+                in_flight[target] -= 1
 
     return concurrent(f"create request (API, {repeats.clients} clients)", fetch, repeats.clients,
                       repeats.creates_per_client, expect=(201,))

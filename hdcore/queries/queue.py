@@ -33,6 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, joinedload, load_only, selectinload
 
+from hdcore.errors import NotFound
 from hdcore.models import Priority, ServiceRequest, Task, TaskStatus, User, utcnow
 from hdcore.queries.workload import kinds_condition
 from hdcore.services.access import group_ids
@@ -224,7 +225,7 @@ def _shape(user: User, scope: str, filters: QueueFilters) -> tuple[_Shape, dict[
     return shape, values
 
 
-def _rows(host: Any, shape: _Shape, *, lean: bool = False) -> Any:
+def _rows(host: Any, shape: _Shape, *, lean: bool = False, kinds_column: bool = True) -> Any:
     """The queue's uniform rows for the shape's scope (a subquery), only of state ``kinds`` and
     of one status when the shape says so.
 
@@ -233,6 +234,8 @@ def _rows(host: Any, shape: _Shape, *, lean: bool = False) -> Any:
     found without reading the years of closed requests they also hold. ``lean`` rows carry
     only the columns the shape's filters read (for counting: computing every row's state
     kind and deadline cost more than finding the rows when a group holds thousands).
+    Without ``kinds_column`` the state kind (a long ``CASE`` over every workflow) is left out
+    unless a filter needs it: a page sorted otherwise works it out in Python for its rows.
     """
     r, t = ServiceRequest, Task
     due, due_kind = _request_due()
@@ -257,6 +260,8 @@ def _rows(host: Any, shape: _Shape, *, lean: bool = False) -> Any:
          func.coalesce(t.completed_at, t.started_at, t.created_at), False),
     ]
     wanted = [c for c in columns if c[3] or not lean]
+    if not kinds_column and shape.due != "overdue":
+        wanted = [c for c in wanted if c[0] != "state_kind"]
     requests = select(*[col.label(name) for name, col, _t, _l in wanted])
     tasks = select(*[col.label(name) for name, _r, col, _l in wanted])
     if not lean or shape.text or shape.category or shape.priority:
@@ -283,8 +288,9 @@ def _rows(host: Any, shape: _Shape, *, lean: bool = False) -> Any:
     return union_all(requests, tasks).subquery("queue")
 
 
-def _filtered_shape(host: Any, shape: _Shape, *, lean: bool = False) -> tuple[Any, Select[Any]]:
-    q = _rows(host, shape, lean=lean)
+def _filtered_shape(host: Any, shape: _Shape, *, lean: bool = False,
+                    kinds_column: bool = True) -> tuple[Any, Select[Any]]:
+    q = _rows(host, shape, lean=lean, kinds_column=kinds_column)
     sel = select(q)
     if shape.category:
         sel = sel.where(q.c.category == bindparam(_CATEGORY))
@@ -321,7 +327,7 @@ def _count_statement(host: Any, shapes: tuple[_Shape, ...]) -> Select[Any]:
 @lru_cache(maxsize=64)
 def _page_statement(host: Any, shape: _Shape, sort: str, descending: bool) -> Select[Any]:
     """One page of the shape's rows in order (``q_limit``/``q_offset`` say which)."""
-    q, sel = _filtered_shape(host, shape)
+    q, sel = _filtered_shape(host, shape, kinds_column=sort == "status")
     return (sel.order_by(*_order(q, sort, descending))
             .limit(bindparam(_LIMIT, type_=Integer)).offset(bindparam(_OFFSET, type_=Integer)))
 
@@ -335,7 +341,6 @@ def _order(q: Any, sort: str, descending: bool) -> list[Any]:
         return col.desc() if descending else col.asc()
 
     priority_rank = case(*[(q.c.priority == p, n) for p, n in _PRIORITY_RANK.items()], else_=0)
-    kind_rank = case(*[(q.c.state_kind == k, n) for k, n in _KIND_RANK.items()], else_=0)
     # Tie-breakers keep a page stable: a request before its tasks, then by id.
     tail = [q.c.number.desc(), q.c.kind.asc(), q.c.item_id.asc()]
     if sort == "number":
@@ -343,6 +348,7 @@ def _order(q: Any, sort: str, descending: bool) -> list[Any]:
     if sort == "priority":
         return [direction(priority_rank), q.c.due_at.is_(None), q.c.due_at.asc(), *tail]
     if sort == "status":
+        kind_rank = case(*[(q.c.state_kind == k, n) for k, n in _KIND_RANK.items()], else_=0)
         return [direction(kind_rank), direction(q.c.status), priority_rank.desc(), *tail]
     if sort == "updated":
         return [direction(q.c.updated_at), *tail]
@@ -406,6 +412,16 @@ def work_queue(
     return QueuePage(_items(session, rows, now), page, pages, total, size)
 
 
+def _kind_of(host: Any, row: Any) -> str:
+    """A row's state kind worked out in Python, as :func:`_state_kind_case` would in SQL."""
+    if row.kind == "task":
+        return _TASK_KIND.get(row.status, StateKind.ACTIVE.value)
+    try:
+        return str(host.workflow(row.category).kind(row.status).value)
+    except (NotFound, KeyError):  # a category no plugin provides any more, or a lost state
+        return StateKind.ACTIVE.value
+
+
 def _items(session: Session, rows: Iterable[Any], now: datetime) -> list[QueueItem]:
     """Turn rows into items, loading their requests and tasks in two queries."""
     rows = list(rows)
@@ -415,16 +431,18 @@ def _items(session: Session, rows: Iterable[Any], now: datetime) -> list[QueueIt
         _request_loader(), {"ids": sorted(request_ids)})} if request_ids else {}
     tasks = {task.id: task for task in session.scalars(
         _task_loader(), {"ids": sorted(task_ids)})} if task_ids else {}
+    host = host_of(session)
     items = []
     for row in rows:
         due = row.due_at
         if due is not None and due.tzinfo is None:  # SQLite hands union columns back naive
             due = due.replace(tzinfo=UTC)
+        kind = row.state_kind if "state_kind" in row._fields else _kind_of(host, row)
         items.append(QueueItem(
             kind=row.kind, request=requests[row.request_id],
             task=tasks[row.item_id] if row.kind == "task" else None,
-            state_kind=row.state_kind, due_at=due, due_kind=row.due_kind,
-            overdue=due is not None and row.state_kind in CLOCK_KINDS and due < now,
+            state_kind=kind, due_at=due, due_kind=row.due_kind,
+            overdue=due is not None and kind in CLOCK_KINDS and due < now,
         ))
     return items
 

@@ -35,16 +35,10 @@ from hdcore.services.conversation import add_comment, escalate, rate
 from hdcore.services.directory import (
     authenticate,
     change_password,
-    create_department,
-    create_group,
     create_user,
-    delete_group,
-    group_usage,
     set_password,
     set_preferences,
     timezone_names,
-    update_department,
-    update_group,
     update_user,
     user_query,
     valid_timezone,
@@ -101,6 +95,14 @@ from hdcore.services.notifications import (
     retry_outbox_message,
     set_email_preferences,
     unread_count,
+)
+from hdcore.services.organisation import (
+    create_department,
+    create_group,
+    delete_group,
+    group_usage,
+    update_department,
+    update_group,
 )
 from hdcore.services.plugins import set_plugin_enabled, set_plugin_settings
 from hdcore.services.reading import (

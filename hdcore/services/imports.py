@@ -43,14 +43,8 @@ from hdcore.models import (
 )
 from hdcore.services.base import service
 from hdcore.services.csv_input import CsvRow, CsvTable, normalise_header, read_csv
-from hdcore.services.directory import (
-    KEEP,
-    USERNAME_RE,
-    create_department,
-    create_user,
-    update_department,
-    update_user,
-)
+from hdcore.services.directory import KEEP, USERNAME_RE, create_user, update_user
+from hdcore.services.organisation import create_department, update_department
 from hdcore.services.resources import (
     find_skill,
     require_resource_manager,

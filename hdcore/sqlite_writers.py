@@ -64,17 +64,25 @@ class WriterQueue:
 
     def _lock_file(self, deadline: float) -> bool:
         fd = self._file()
-        pause = 0.0001
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return True
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    return False
-                # short naps: the turn passes within a fraction of a millisecond of release
-                time.sleep(pause)
-                pause = min(pause * 2, 0.001)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            pass
+        # Busy: block in flock, which wakes the moment the holder lets go (napping and
+        # retrying overslept each release by up to a millisecond, a third of a request's
+        # write). flock has no timeout, so a helper thread blocks in it while this one
+        # waits with the deadline.
+        wait = _Wait(fd)
+        threading.Thread(target=wait.take, name="sqlite-writer-turn", daemon=True).start()
+        if wait.done.wait(timeout=max(0.0, deadline - time.monotonic())):
+            return True
+        if wait.abandon():
+            return True
+        # The helper still waits on this file descriptor and will unlock it when its turn
+        # finally comes: later turns use a descriptor of their own.
+        self._fd = None
+        return False
 
     def release(self) -> None:
         """Give the turn back (the file lock when this thread's outermost hold ends)."""
@@ -91,6 +99,36 @@ class WriterQueue:
             if self._depth == 0:
                 self._owner = None
                 self._guard.notify()
+
+
+class _Wait:
+    """One blocking wait for the file lock, run by a helper thread."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.done = threading.Event()
+        self._guard = threading.Lock()
+        self._got = False
+        self._abandoned = False
+
+    def take(self) -> None:
+        """Block until the lock is ours; hand it back at once if nobody waits any more."""
+        fcntl.flock(self.fd, fcntl.LOCK_EX)
+        with self._guard:
+            if not self._abandoned:
+                self._got = True
+                self.done.set()
+                return
+        fcntl.flock(self.fd, fcntl.LOCK_UN)
+        os.close(self.fd)
+
+    def abandon(self) -> bool:
+        """Give up waiting; True if the lock arrived meanwhile (and is ours after all)."""
+        with self._guard:
+            if self._got:
+                return True
+            self._abandoned = True
+            return False
 
 
 _queues: dict[Path, WriterQueue] = {}

@@ -10,6 +10,8 @@ from hdcore.db import begin_for_writing
 
 #: Methods that do not change anything.
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: Where the REST API lives (see ``web.api``).
+API_PATH = "/api/"
 
 
 def helpdesk() -> HelpDesk:
@@ -26,9 +28,12 @@ def db() -> Session:
     """The request's database session, opened on first use and closed at teardown."""
     if "hd_session" not in g:
         g.hd_session = helpdesk().session()
-        if has_request_context() and request.method not in SAFE_METHODS:
-            # A form or API write that reads first (signing in, a view loading the request)
-            # must not be refused by SQLite for upgrading a read snapshot under load.
+        if (has_request_context() and request.method not in SAFE_METHODS
+                and not request.path.startswith(API_PATH)):
+            # A form that reads first and then writes (signing in, a view loading the
+            # request) must not be refused by SQLite for upgrading a read snapshot under
+            # load. The API writes only through services, which take the lock themselves:
+            # holding it from the token check on would queue its reads behind the writers.
             begin_for_writing(g.hd_session)
     return g.hd_session
 

@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -112,11 +112,13 @@ def token_for_password(session: Session, username: str, password: str, *, name: 
     return issue_token(session, user, user, name=name, days=days)
 
 
-@service
 def authenticate_token(session: Session, secret: str) -> User:
     """The active user whose valid token ``secret`` is; :class:`InvalidToken` otherwise.
 
-    The stored hashes of the tokens sharing the prefix are compared in constant time.
+    The stored hashes of the tokens sharing the prefix are compared in constant time. Checking
+    a token only reads: every API call does it, and on SQLite a write would queue each call
+    (reads too) behind the writers. The token's last use is written, in its own short
+    transaction, only when the stored time is more than ``LAST_USED_RESOLUTION`` old.
     """
     if (not isinstance(secret, str) or len(secret) != TOKEN_LENGTH
             or not secret.startswith(TOKEN_MARK)):
@@ -137,8 +139,14 @@ def authenticate_token(session: Session, secret: str) -> User:
     if not match.user.is_active:
         raise InvalidToken(str(_("The token's account is deactivated.")))
     if match.last_used_at is None or now - match.last_used_at >= LAST_USED_RESOLUTION:
-        match.last_used_at = now
+        _record_use(session, match, now)
     return match.user
+
+
+@service
+def _record_use(session: Session, token: ApiToken, now: datetime) -> None:
+    # a service of its own: one short write transaction, committed before the call's work
+    token.last_used_at = now
 
 
 @service

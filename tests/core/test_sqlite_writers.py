@@ -101,3 +101,38 @@ def test_concurrent_writers_all_commit_and_the_turn_is_free_after(tmp_path: Path
     assert queue is not None and queue.acquire()  # nobody kept the turn
     queue.release()
     engine.dispose()
+
+
+def test_a_wait_that_times_out_gives_up_and_the_next_turn_still_comes(
+        tmp_path: Path, monkeypatch) -> None:
+    from hdcore import sqlite_writers
+    db = tmp_path / "x.sqlite"
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from hdcore.sqlite_writers import WriterQueue\n"
+        f"q = WriterQueue(Path({str(db)!r}))\n"
+        "assert q.acquire()\n"
+        "print('held', flush=True)\n"
+        "sys.stdin.readline()\n"
+        "q.release()\n")], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        monkeypatch.setattr(sqlite_writers, "MAX_WAIT", 0.3)
+        queue = WriterQueue(db)
+        began = time.monotonic()
+        assert queue.acquire() is False
+        assert 0.25 < time.monotonic() - began < 5
+        assert holder.stdin is not None
+        holder.stdin.write("go\n")
+        holder.stdin.flush()
+        assert holder.wait(timeout=10) == 0
+        # the abandoned wait hands its late turn back: this one gets in
+        monkeypatch.setattr(sqlite_writers, "MAX_WAIT", 10.0)
+        assert queue.acquire()
+        queue.release()
+    finally:
+        for stream in (holder.stdin, holder.stdout):
+            if stream is not None:
+                stream.close()
+        holder.wait(timeout=10)

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hdcore import fresh
 from hdcore.errors import NotFound
 from hdcore.models import Event, RequestMetrics, ServiceRequest, User, utcnow
 from hdcore.sla.calendar import WorkCalendar
@@ -112,11 +113,15 @@ def _pausing(session: Session, category: str) -> frozenset[str]:
 
 def store(session: Session, request_id: int, values: dict[str, Any]) -> RequestMetrics:
     """Insert or update the request's metrics row (in the current transaction)."""
-    with session.no_autoflush:
-        row = session.get(RequestMetrics, request_id)
+    if fresh.is_fresh(session, request_id):  # its row, if any, was made in this transaction
+        row = fresh.derived(session, request_id, "metrics")
+    else:
+        with session.no_autoflush:
+            row = session.get(RequestMetrics, request_id)
     if row is None:
         row = RequestMetrics(request_id=request_id)
         session.add(row)
+        fresh.keep(session, request_id, "metrics", row)
     for key, value in values.items():
         if getattr(row, key, None) != value:
             setattr(row, key, value)

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hdcore import fresh
 from hdcore.config import Settings
 from hdcore.i18n import DEFAULT_LOCALE, LOCALES, use_locale
 from hdcore.i18n import lazy_gettext as _
@@ -88,6 +89,8 @@ def thread_root(session: Session, request_id: int) -> str | None:
     for obj in session.new:  # rows of this transaction that are not flushed yet
         if isinstance(obj, OutboxMessage) and obj.request_id == request_id and obj.refs is None:
             return obj.message_id
+    if fresh.is_fresh(session, request_id):
+        return None  # filed in this transaction: no e-mail about it was written before
     return session.scalar(select(OutboxMessage.message_id)
                           .where(OutboxMessage.request_id == request_id)
                           .order_by(OutboxMessage.id).limit(1))

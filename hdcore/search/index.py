@@ -8,6 +8,7 @@ import re
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from hdcore import fresh
 from hdcore.models import KbArticle, SearchDoc, ServiceRequest
 from hdcore.search.tokenise import document_tokens
 
@@ -32,11 +33,17 @@ def _tokens(*parts: str) -> str:
 
 def _put(session: Session, kind: str, ref_id: int, title: str, body: str, filters: list[str],
          category: str | None) -> None:
-    doc = session.scalar(select(SearchDoc).where(SearchDoc.kind == kind,
-                                                 SearchDoc.ref_id == ref_id))
+    filed = kind == REQUEST and fresh.is_fresh(session, ref_id)
+    if filed:  # filed in this transaction: its document, if any, was made in it too
+        doc = fresh.derived(session, ref_id, "search")
+    else:
+        doc = session.scalar(select(SearchDoc).where(SearchDoc.kind == kind,
+                                                     SearchDoc.ref_id == ref_id))
     if doc is None:
         doc = SearchDoc(kind=kind, ref_id=ref_id)
         session.add(doc)
+        if filed:
+            fresh.keep(session, ref_id, "search", doc)
     doc.title_tokens = title
     doc.body_tokens = body
     doc.filters = " ".join(filters)
@@ -69,6 +76,8 @@ def index_request(session: Session, request: ServiceRequest) -> None:
 
 def remove(session: Session, kind: str, ref_id: int) -> None:
     """Take a document out of the index."""
+    if kind == REQUEST:
+        fresh.keep(session, ref_id, "search", None)
     session.execute(delete(SearchDoc).where(SearchDoc.kind == kind, SearchDoc.ref_id == ref_id))
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from hdcore import fresh
 from hdcore.db import begin_for_writing
 from hdcore.errors import Conflict, NotFound, ValidationFailed
 from hdcore.i18n import _, gettext
@@ -204,6 +205,7 @@ def record(
         public=public,
     )
     session.add(ev)
+    fresh.note_event(session, ev)
     host = session.info.get("host")
     if host is not None:
         host.call_runtime(session, "hd_on_event", session=session, request=request, event=ev)

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from hdcore import signals
+from hdcore import fresh, signals
 from hdcore.errors import CategoryDisabled, NotFound, PermissionDenied, ValidationFailed
 from hdcore.i18n import _
 from hdcore.models import Channel, Priority, ServiceRequest, User, utcnow
@@ -127,6 +127,7 @@ def submit_request(
     )
     session.add(req)
     session.flush()
+    fresh.mark_filed(session, req)
     record(session, req, actor, "created", data={
         "category": category, "channel": channel, "priority": priority,
         "on_behalf": on_behalf, **({"details_missing": missing} if missing else {}),

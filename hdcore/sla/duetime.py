@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from hdcore import fresh
 from hdcore.errors import NotFound
 from hdcore.models import Event, ServiceRequest, SlaFiredAction
 from hdcore.sla.calendar import WorkCalendar
@@ -80,6 +81,8 @@ def log_of(session: Session, request: ServiceRequest,
     (the request page has, for its history), sparing a second read.
     """
     if stored is None:
+        stored = fresh.history(session, request.id)
+    if stored is None:
         with session.no_autoflush:
             stored = list(session.scalars(select(Event).where(Event.request_id == request.id)
                                           .order_by(Event.at, Event.id)))
@@ -94,6 +97,9 @@ def log_of(session: Session, request: ServiceRequest,
 
 def fired_keys(session: Session, request: ServiceRequest) -> set[str]:
     """Keys of the automatic actions already taken on the request."""
+    claimed = fresh.fired(session, request.id)
+    if claimed is not None:
+        return claimed
     with session.no_autoflush:
         return set(session.scalars(select(SlaFiredAction.action_key)
                                    .where(SlaFiredAction.request_id == request.id)))

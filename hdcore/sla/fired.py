@@ -14,6 +14,7 @@ from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from hdcore import fresh
 from hdcore.models import SlaFiredAction
 
 DONE = "done"
@@ -31,7 +32,10 @@ def claim(session: Session, request_id: int, key: str, at: datetime, *,
                                 outcome=outcome, details=dict(details or {}))
     result = session.execute(stmt.on_conflict_do_nothing(
         index_elements=["request_id", "action_key"]))
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    taken = bool(result.rowcount)  # type: ignore[attr-defined]
+    if taken:
+        fresh.note_fired(session, request_id, key)
+    return taken
 
 
 def set_outcome(session: Session, request_id: int, key: str, outcome: str,

@@ -81,6 +81,7 @@ class PostgresServer:
     folder: Path | None = None
     run_as: str | None = None
     _admin: psycopg.Connection | None = field(default=None, repr=False)
+    _kept: list[str] = field(default_factory=list, repr=False)
 
     # -- starting and stopping a server of our own ----------------------------------------
 
@@ -169,7 +170,13 @@ class PostgresServer:
         raise RuntimeError("PostgreSQL did not start:\n" + "\n".join(errors))
 
     def stop(self) -> None:
-        """Stop the server this session started and remove its folder (nothing for a URL)."""
+        """Stop the server this session started and remove its folder (for a server named by a
+        URL: drop the databases kept until now)."""
+        if self.folder is None:
+            for name in self._kept:
+                with contextlib.suppress(psycopg.Error):
+                    self.drop_database(name)
+        self._kept.clear()
         if self._admin is not None:
             self._admin.close()
             self._admin = None
@@ -216,17 +223,23 @@ class PostgresServer:
                                           autocommit=True, connect_timeout=10)
         return self._admin
 
-    def create_database(self) -> str:
-        """A new, empty database owned by the tests' role; its name."""
+    def create_database(self, template: str | None = None, name: str | None = None) -> str:
+        """A new database owned by the tests' role (empty, or a copy of ``template``); its name."""
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-        name = f"hd_test_{worker}_{uuid.uuid4().hex[:12]}"
+        name = name or f"hd_test_{worker}_{uuid.uuid4().hex[:12]}"
         owner = self.user_url.username or self.admin_url.username
         # template0 is pristine. On our own server (fsync off) STRATEGY FILE_COPY copies its files
         # in one go, twice as fast as the default of writing every page through the WAL.
         self.admin().execute(sql.SQL(
-            "CREATE DATABASE {} OWNER {} TEMPLATE template0 ENCODING 'UTF8'{}"
-        ).format(sql.Identifier(name), sql.Identifier(owner), sql.SQL(self._strategy())))
+            "CREATE DATABASE {} OWNER {} TEMPLATE {} ENCODING 'UTF8'{}"
+        ).format(sql.Identifier(name), sql.Identifier(owner),
+                 sql.Identifier(template or "template0"),
+                 sql.SQL(self._strategy() if template is None else " STRATEGY WAL_LOG")))
         return name
+
+    def keep_until_stop(self, name: str) -> None:
+        """Drop the database ``name`` when the session's server is stopped (a template)."""
+        self._kept.append(name)
 
     def _strategy(self) -> str:
         own = self.folder is not None  # a server of ours runs with fsync off

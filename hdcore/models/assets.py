@@ -349,7 +349,7 @@ class ThresholdFiring(Base):
     value: Mapped[int] = mapped_column(BigInteger)
     fired_at: Mapped[datetime] = mapped_column(default=utcnow)
     request_id: Mapped[int | None] = mapped_column(
-        ForeignKey("service_request.id", ondelete="SET NULL")
+        ForeignKey("service_request.id", ondelete="SET NULL"), index=True
     )
 
     rule: Mapped[ThresholdRule] = relationship()

@@ -20,7 +20,8 @@ class Attachment(Base):
     request_id: Mapped[int] = mapped_column(
         ForeignKey("service_request.id", ondelete="CASCADE"), index=True
     )
-    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id", ondelete="SET NULL"))
+    comment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("comment.id", ondelete="SET NULL"), index=True)
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     #: The name the file had on the uploader's machine (shown and used for downloads).
     filename: Mapped[str] = mapped_column(String(255))

@@ -34,7 +34,7 @@ class ForumThread(Base):
     answered: Mapped[bool] = mapped_column(default=False)
     #: The request the thread was turned into, and the article its answer became.
     request_id: Mapped[int | None] = mapped_column(
-        ForeignKey("service_request.id", ondelete="SET NULL"))
+        ForeignKey("service_request.id", ondelete="SET NULL"), index=True)
     article_id: Mapped[int | None] = mapped_column(ForeignKey("kb_article.id", ondelete="SET NULL"))
 
     author: Mapped[User] = relationship()

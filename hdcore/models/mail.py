@@ -81,7 +81,8 @@ class InboundMessage(Base):
     request_id: Mapped[int | None] = mapped_column(
         ForeignKey("service_request.id", ondelete="SET NULL"), index=True
     )
-    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id", ondelete="SET NULL"))
+    comment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("comment.id", ondelete="SET NULL"), index=True)
     times_received: Mapped[int] = mapped_column(default=1)
     attempts: Mapped[int] = mapped_column(default=0)
     processed_at: Mapped[datetime | None]

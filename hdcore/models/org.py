@@ -85,7 +85,8 @@ class User(Base):
     email: Mapped[str | None] = mapped_column(String(254), index=True)
     phone: Mapped[str | None] = mapped_column(String(40))
     employee_no: Mapped[str | None] = mapped_column(String(32), unique=True)
-    role: Mapped[str] = mapped_column(String(16), default=Role.EMPLOYEE.value)
+    #: indexed: staff lists pick a few dozen IT accounts out of thousands of employees
+    role: Mapped[str] = mapped_column(String(16), default=Role.EMPLOYEE.value, index=True)
     department_id: Mapped[int | None] = mapped_column(
         ForeignKey("department.id", ondelete="SET NULL"), index=True
     )

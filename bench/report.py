@@ -37,6 +37,9 @@ def print_run(run: Any) -> None:
     for row in run.figures:
         print(f"  {row['label']:<40}{row['p50_ms']:>9.1f}{row['p95_ms']:>9.1f}"
               f"{row['p99_ms']:>9.1f}{row['rate_per_s']:>9.1f}   {_ratio(row, run.floor)}")
+    cpu = next((row["cpu_ms"] for row in run.figures if "cpu_ms" in row), None)
+    if cpu is not None:
+        print(f"  {'web workers CPU per create':<40}{cpu:>9.1f} ms")
     for name, row in run.floor.items():
         print(f"  {'floor ' + name:<40}{row['p50_ms']:>9.1f}{row['p95_ms']:>9.1f}"
               f"{row['p99_ms']:>9.1f}{row['rate_per_s']:>9.1f}")
@@ -116,8 +119,9 @@ def markdown(results: dict[str, Any]) -> str:
                 cells.append("")
             elif label.startswith("create"):
                 floor = r["floor"]["create"]["rate_per_s"]
+                cpu = f"; {row['cpu_ms']:.1f} ms CPU" if "cpu_ms" in row else ""
                 cells.append(f"{row['rate_per_s']:.0f}/s (p95 {row['p95_ms']:.0f} ms; "
-                             f"{row['rate_per_s'] / floor:.2f}x floor)")
+                             f"{row['rate_per_s'] / floor:.2f}x floor{cpu})")
             else:
                 floor = r["floor"]["select"]["p95_ms"]
                 cells.append(f"{row['p50_ms']:.1f} / {row['p95_ms']:.1f} / {row['p99_ms']:.1f}"

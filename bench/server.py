@@ -46,6 +46,19 @@ class Server:
         except OSError:
             return []
 
+    def cpu_seconds(self) -> float:
+        """The processor time (user and system) the workers have used so far, in seconds."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in self.worker_pids():
+            try:
+                # the fields after the command name, which may itself hold spaces or brackets
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / ticks
+
     def peak_memory_mb(self) -> list[float]:
         """Each worker's peak resident memory (VmHWM) so far, in MB."""
         out = []

@@ -144,6 +144,7 @@ def backfill(session: Session, *, batch: int = 500,
 
     Requests and their histories are read a batch at a time; the caller commits.
     """
+    fresh.forget(session)  # rows are written behind the ORM's back: no shortcuts after this
     done = 0
     last = 0
     departments = dict(session.execute(select(User.id, User.department_id)).all())
@@ -161,10 +162,10 @@ def backfill(session: Session, *, batch: int = 500,
         now = utcnow()
         for row in rows:
             row["updated_at"] = now
-        fresh = [r for r in rows if r["request_id"] not in existing]
+        new_rows = [r for r in rows if r["request_id"] not in existing]
         stale = [r for r in rows if r["request_id"] in existing]
-        if fresh:
-            session.execute(RequestMetrics.__table__.insert(), fresh)
+        if new_rows:
+            session.execute(RequestMetrics.__table__.insert(), new_rows)
         if stale:
             session.execute(_bulk_update(), [{"rid": r["request_id"], **r} for r in stale])
         session.flush()

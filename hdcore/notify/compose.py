@@ -90,7 +90,8 @@ def thread_root(session: Session, request_id: int) -> str | None:
         if isinstance(obj, OutboxMessage) and obj.request_id == request_id and obj.refs is None:
             return obj.message_id
     if fresh.is_fresh(session, request_id):
-        return None  # filed in this transaction: no e-mail about it was written before
+        # filed in this transaction: its first e-mail, if any, was written in it too
+        return fresh.derived(session, request_id, "mail_root")  # type: ignore[no-any-return]
     return session.scalar(select(OutboxMessage.message_id)
                           .where(OutboxMessage.request_id == request_id)
                           .order_by(OutboxMessage.id).limit(1))
@@ -203,11 +204,13 @@ def _queue_mail(session: Session, settings: Settings, req: ServiceRequest, notic
     root = thread_root(session, req.id)
     subject = header_safe(f"[{req.number}] {rendered.subject}")[:SUBJECT_MAX]
     now = utcnow()
+    message_id = make_message_id(settings.secret_key, req.id, mail_domain(settings.mail_from))
     session.add(OutboxMessage(
         notification=note, request_id=req.id, user_id=user.id, kind=notice.kind,
         recipient=address, recipient_name=header_safe(user.full_name)[:120], subject=subject,
-        body_text=rendered.text, body_html=rendered.html,
-        message_id=make_message_id(settings.secret_key, req.id, mail_domain(settings.mail_from)),
+        body_text=rendered.text, body_html=rendered.html, message_id=message_id,
         in_reply_to=root, refs=root, status="pending", attempts=0, next_attempt_at=now,
         created_at=now,
     ))
+    if root is None:  # the thread's first e-mail
+        fresh.keep(session, req.id, "mail_root", message_id)

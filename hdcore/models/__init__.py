@@ -38,6 +38,7 @@ from hdcore.models.notify import (
 )
 from hdcore.models.org import (
     ROLE_LABELS,
+    STAFF_ROLES,
     SUPERVISORS,
     Department,
     Group,
@@ -91,6 +92,7 @@ __all__ = [
     "QUESTION_KIND_LABELS",
     "ROLE_LABELS",
     "SKILL_LEVELS",
+    "STAFF_ROLES",
     "SUPERVISORS",
     "ApiToken",
     "AppendOnlyError",

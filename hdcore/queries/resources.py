@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from hdcore.clock import now
 from hdcore.models import (
+    STAFF_ROLES,
     Group,
     Leave,
     Role,
@@ -173,7 +174,7 @@ def staff_resources(session: Session, users: Iterable[User] | None = None) -> li
     (the names in letters, so in the alphabetical order people expect)."""
     if users is None:
         users = session.scalars(
-            select(User).where(User.role != Role.EMPLOYEE.value, User.is_active.is_(True))
+            select(User).where(User.role.in_(STAFF_ROLES), User.is_active.is_(True))
             .options(selectinload(User.groups)).order_by(User.username))
     people = list(users)
     ids = [u.id for u in people]

@@ -22,6 +22,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, sele
 from sqlalchemy.orm import Session, selectinload
 
 from hdcore.models import (
+    STAFF_ROLES,
     Event,
     Group,
     Role,
@@ -220,7 +221,7 @@ def staff_workload(session: Session, *, now: datetime | None = None,
                                     Task.assignee_id.is_not(None)))
     busy = {uid for uid, load in loads.items() if load.total or load.escalated}
     staff = session.scalars(select(User).where(or_(
-        and_(User.role != Role.EMPLOYEE.value, User.is_active.is_(True)),
+        and_(User.role.in_(STAFF_ROLES), User.is_active.is_(True)),
         User.id.in_(busy) if busy else false())).options(selectinload(User.groups))).all()
     people = [PersonLoad(u, loads.get(u.id, Workload())) for u in staff
               if include_idle or u.role == Role.TECHNICIAN.value or u.id in busy]

@@ -11,8 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from hdcore import Group, Role, User, ValidationFailed
+from hdcore import Group, User, ValidationFailed
 from hdcore import services as svc
+from hdcore.models import STAFF_ROLES
 from web.admin.blueprint import bp
 from web.admin.common import flash_reasons, form_failed, open_work
 from web.context import db
@@ -34,7 +35,7 @@ def _posted() -> dict[str, Any]:
 
 def _form(group: Group | None, values: dict[str, Any], errors: dict[str, list[str]]) -> str:
     """The group form: every active member of IT staff can be ticked (and current members)."""
-    staff = list(db().scalars(select(User).where(User.role != Role.EMPLOYEE.value,
+    staff = list(db().scalars(select(User).where(User.role.in_(STAFF_ROLES),
                                                  User.is_active.is_(True))
                               .options(selectinload(User.groups)).order_by(User.full_name)))
     current = [u for u in (group.members if group else []) if u not in staff]

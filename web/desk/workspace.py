@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from hdcore import Group, ServiceRequest, StateKind, Task, Transition, User, VendorEngagement
 from hdcore import services as svc
-from hdcore.models import utcnow
+from hdcore.models import STAFF_ROLES, utcnow
 from hdcore.queries.queue import CLOCK_KINDS
 from web.context import db, host
 from web.desk.blueprint import bp
@@ -55,7 +55,7 @@ class TaskRow:
 
 def staff_and_groups() -> tuple[list[User], list[Group]]:
     """Active IT staff and every IT group, by name (for the assign and task forms)."""
-    staff = list(db().scalars(select(User).where(User.role != "employee",
+    staff = list(db().scalars(select(User).where(User.role.in_(STAFF_ROLES),
                                                  User.is_active.is_(True))
                               .order_by(User.full_name)))
     groups = list(db().scalars(select(Group).order_by(Group.name)))

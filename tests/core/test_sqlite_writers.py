@@ -3,10 +3,12 @@ turn handed over at COMMIT, and nothing lost or refused when many write at once.
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import func, select, text
@@ -42,31 +44,40 @@ def test_one_thread_at_a_time_and_reentrant_within_a_thread(tmp_path: Path) -> N
     assert order == ["first done", "second in"]
 
 
-def test_another_process_holding_the_turn_makes_us_wait(tmp_path: Path) -> None:
-    db = tmp_path / "x.sqlite"
-    letting_go = tmp_path / "letting-go"
+@contextlib.contextmanager
+def _another_process_holding(db: Path, then: str) -> Iterator[subprocess.Popen[str]]:
+    """A second process that takes the turn, runs the Python lines ``then`` and lets go;
+    entered once it holds the turn. Its standard input is a pipe the test may write to."""
     holder = subprocess.Popen([sys.executable, "-c", (
-        "import time\n"
+        "import sys, time\n"
         "from pathlib import Path\n"
         "from hdcore.sqlite_writers import WriterQueue\n"
         f"q = WriterQueue(Path({str(db)!r}))\n"
         "assert q.acquire()\n"
         "print('held', flush=True)\n"
-        "time.sleep(0.5)\n"
-        f"Path({str(letting_go)!r}).touch()\n"
-        "q.release()\n")], stdout=subprocess.PIPE, text=True)
+        f"{then}\n"
+        "q.release()\n")], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        yield holder
+    finally:
+        for stream in (holder.stdin, holder.stdout):
+            if stream is not None:
+                stream.close()
+        holder.wait(timeout=10)
+
+
+def test_another_process_holding_the_turn_makes_us_wait(tmp_path: Path) -> None:
+    db = tmp_path / "x.sqlite"
+    letting_go = tmp_path / "letting-go"
+    with _another_process_holding(
+            db, f"time.sleep(0.5)\nPath({str(letting_go)!r}).touch()") as holder:
         queue = WriterQueue(db)
         assert queue.acquire()
         # we only got in once the other process was letting go
         assert letting_go.exists()
         queue.release()
         assert holder.wait(timeout=10) == 0
-    finally:
-        if holder.stdout is not None:
-            holder.stdout.close()
-        holder.wait(timeout=10)
 
 
 def test_concurrent_writers_all_commit_and_the_turn_is_free_after(tmp_path: Path) -> None:
@@ -107,17 +118,7 @@ def test_a_wait_that_times_out_gives_up_and_the_next_turn_still_comes(
         tmp_path: Path, monkeypatch) -> None:
     from hdcore import sqlite_writers
     db = tmp_path / "x.sqlite"
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys\n"
-        "from pathlib import Path\n"
-        "from hdcore.sqlite_writers import WriterQueue\n"
-        f"q = WriterQueue(Path({str(db)!r}))\n"
-        "assert q.acquire()\n"
-        "print('held', flush=True)\n"
-        "sys.stdin.readline()\n"
-        "q.release()\n")], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    with _another_process_holding(db, "sys.stdin.readline()") as holder:
         monkeypatch.setattr(sqlite_writers, "MAX_WAIT", 0.3)
         queue = WriterQueue(db)
         began = time.monotonic()
@@ -131,8 +132,3 @@ def test_a_wait_that_times_out_gives_up_and_the_next_turn_still_comes(
         monkeypatch.setattr(sqlite_writers, "MAX_WAIT", 10.0)
         assert queue.acquire()
         queue.release()
-    finally:
-        for stream in (holder.stdin, holder.stdout):
-            if stream is not None:
-                stream.close()
-        holder.wait(timeout=10)

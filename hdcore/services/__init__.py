@@ -61,12 +61,11 @@ from hdcore.services.forum import (
     start_thread,
     thread_to_request,
 )
+from hdcore.services.import_departments import import_departments, read_departments
 from hdcore.services.imports import (
     ImportReport,
     RejectedRow,
-    import_departments,
     import_users,
-    read_departments,
     read_users,
 )
 from hdcore.services.kb import (

@@ -11,7 +11,8 @@ from flask_login import current_user
 from hdcore import ValidationFailed
 from hdcore import services as svc
 from hdcore.services.csv_input import ENCODINGS
-from hdcore.services.imports import DEPARTMENT_COLUMNS, USER_COLUMNS
+from hdcore.services.import_departments import DEPARTMENT_COLUMNS
+from hdcore.services.imports import USER_COLUMNS
 from web.admin.blueprint import bp
 from web.admin.common import form_failed
 from web.context import db

@@ -50,3 +50,22 @@ def test_a_technician_switches_to_chinese_and_back(as_user: Callable[[str], Page
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("heading", name="Work queue")).to_be_visible()
     expect(page.locator("nav.mainnav").get_by_role("link", name="My requests")).to_be_visible()
+
+
+def test_the_administrators_top_bar_fits_a_laptop_screen(as_user: Callable[[str], Page],
+                                                        people: SimpleNamespace) -> None:
+    """The longest menu (the administrator's) stays on screen with the account and "Sign out"
+    beside it, in both languages, at laptop widths: it wraps inside the bar when it must."""
+    page = as_user("admin")
+    for width in (1440, 1280, 1024):
+        page.set_viewport_size({"width": width, "height": 900})
+        for language in ("English", "中文"):
+            if page.get_by_role("button", name=language).count():
+                page.get_by_role("button", name=language).click()
+            sign_out_button = page.locator(".topbar-right button[type=submit]").last
+            expect(sign_out_button).to_be_in_viewport()
+            menu = page.locator("nav.mainnav a")
+            assert menu.count() >= 10
+            for i in range(menu.count()):
+                expect(menu.nth(i)).to_be_in_viewport()
+            assert page.evaluate("document.documentElement.scrollWidth") <= width

@@ -43,23 +43,39 @@ MENU = (
 )
 
 
+def _matches(item: MenuItem, endpoint: str) -> int:
+    """How closely ``item`` claims the page ``endpoint`` (its section's length, 0 for no)."""
+    if endpoint.startswith(item.section):
+        return len(item.section)
+    if item.section == "portal.new" and endpoint in ("portal.choose_category",
+                                                     "portal.new_request"):
+        return len(item.section)
+    return 0
+
+
 def nav_items() -> list[dict[str, object]]:
-    """The menu entries for the signed-in user (only pages that exist)."""
+    """The menu entries for the signed-in user (only pages that exist).
+
+    One entry at most is marked active: the one whose section names the page most closely
+    (the lead's dashboard is under "Dispatch" but is its own entry, "Dashboard")."""
     if not current_user.is_authenticated:
         return []
     endpoint = request.endpoint or ""
-    items = []
+    items: list[dict[str, object]] = []
+    closeness: list[int] = []
     for item in MENU:
         if current_user.role not in item.roles or item.endpoint not in current_app.view_functions:
             continue
-        active = endpoint.startswith(item.section) or (
-            item.section == "portal.new" and endpoint in ("portal.choose_category",
-                                                          "portal.new_request"))
-        items.append({"url": url_for(item.endpoint), "label": str(item.label), "active": active})
+        items.append({"url": url_for(item.endpoint), "label": str(item.label)})
+        closeness.append(_matches(item, endpoint))
     for extra in plugin_menu_items():
         if current_user.role in extra.roles and extra.endpoint in current_app.view_functions:
-            items.append({"url": url_for(extra.endpoint), "label": str(extra.label),
-                          "active": endpoint == extra.endpoint})
+            items.append({"url": url_for(extra.endpoint), "label": str(extra.label)})
+            # a plugin's page is its own entry: it wins over any core section
+            closeness.append(10_000 if endpoint == extra.endpoint else 0)
+    best = max(closeness, default=0)
+    for item, close in zip(items, closeness, strict=True):
+        item["active"] = best > 0 and close == best
     return items
 
 

@@ -8,7 +8,8 @@ PostgreSQL, an atomic ``UPDATE ... WHERE`` on SQLite), never in process memory.
 
 When the database cannot be reached the worker does not stop: it logs, waits (doubling the
 wait up to :data:`MAX_BACKOFF`) and tries again; the job that met the outage is not counted as
-run, so it runs as soon as the database is back. Claimed rows are left to their lease.
+run, so it runs as soon as the database is back. Claimed rows are left to their lease. A
+worker started while the database is down waits for it the same way (:func:`when_reachable`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -35,6 +36,8 @@ log = logging.getLogger("hdcore.worker")
 DB_UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeout)
 #: The longest wait, in seconds, between two tries while the database is unreachable.
 MAX_BACKOFF = 60.0
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -124,11 +127,49 @@ def run_forever(helpdesk: HelpDesk, stop: threading.Event | None = None,
             failures, wait = 0, tick
         else:
             failures += 1
-            wait = min(tick * 2 ** (failures - 1), max(max_backoff, tick))
+            wait = backoff(failures, tick, max_backoff)
             # Connections to a database that went away are useless; new ones on demand.
             helpdesk.engine.dispose()
             log.warning("trying again in %g s (attempt %d)", wait, failures)
         stop.wait(wait)
+
+
+def backoff(failures: int, tick: float, max_backoff: float = MAX_BACKOFF) -> float:
+    """Seconds to wait after ``failures`` failed tries in a row: ``tick``, then twice as long
+    each time, at most ``max_backoff`` (never less than ``tick``)."""
+    return float(min(tick * 2 ** (failures - 1), max(max_backoff, tick)))
+
+
+def when_reachable(attempt: Callable[[], T], *, stop: threading.Event | None = None,
+                   tick: float = 5.0, max_backoff: float = MAX_BACKOFF,
+                   after_failure: Callable[[], None] | None = None) -> T | None:
+    """``attempt()``'s answer, trying again, with the worker's back-off, for as long as it
+    fails because the database cannot be reached (any other error is raised). None when
+    ``stop`` is set first. ``after_failure`` runs after each failed try (to drop connections).
+
+    For a worker started while the database is down: a host booting, a database restarting
+    for an upgrade. It waits instead of exiting, as it does when the database goes away later.
+    """
+    stop = stop or threading.Event()
+    failures = 0
+    while not stop.is_set():
+        try:
+            answer = attempt()
+        except DB_UNAVAILABLE as exc:
+            if not unreachable(exc):
+                raise
+            failures += 1
+            wait = backoff(failures, tick, max_backoff)
+            log.warning("the database cannot be reached: %s; trying again in %g s (attempt %d)",
+                        _first_line(exc), wait, failures)
+            if after_failure is not None:
+                after_failure()
+            stop.wait(wait)
+            continue
+        if failures:
+            log.info("the database is reachable")
+        return answer
+    return None
 
 
 def _tick(helpdesk: HelpDesk, last: dict[str, datetime]) -> bool:

@@ -126,7 +126,11 @@ def worker_command(state: CliState, once: bool, jobs: tuple[str, ...], tick: flo
     from hdcore import worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    hd = state.ready_helpdesk()
+    # Run as a service, the worker may start before the database does: it waits for it.
+    # Once (from cron or by hand) it reports the outage and exits.
+    hd = state.ready_helpdesk() if once else worker.when_reachable(
+        state.ready_helpdesk, tick=tick, after_failure=state.close)
+    assert hd is not None  # no stop event: it returns only with the help desk
     names = [j.name for j in worker.jobs_of(hd)]
     unknown = sorted(set(jobs) - set(names))
     if unknown:

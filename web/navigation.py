@@ -34,7 +34,9 @@ MENU = (
     MenuItem("dispatch.intake", _l("Dispatch"), frozenset({"lead", "manager", "admin"}),
              "dispatch."),
     MenuItem("manage.overview", _l("Management"), frozenset({"manager", "admin"}), "manage."),
-    MenuItem("admin.plugins", _l("Administration"), frozenset({"admin"}), "admin."),
+    # the lead and managers see the sections of it their work needs (web.admin.sections)
+    MenuItem("admin.index", _l("Administration"), frozenset({"lead", "manager", "admin"}),
+             "admin."),
     MenuItem("desk.my_dashboard", _l("My figures"), frozenset({"technician"}), "desk.my_"),
     MenuItem("dispatch.dashboard", _l("Dashboard"), frozenset({"lead"}), "dispatch.dashboard"),
     MenuItem("portal.surveys", _l("Surveys"), EVERYONE, "portal.survey"),

@@ -32,6 +32,7 @@ from hdcore.services.assignment import assign
 from hdcore.services.attachments import Upload, add_attachment, open_attachment
 from hdcore.services.base import company_timezone, get_request, get_task, host_of, service
 from hdcore.services.conversation import add_comment, escalate, rate
+from hdcore.services.counters import can_define_counters
 from hdcore.services.directory import (
     authenticate,
     change_password,
@@ -115,6 +116,7 @@ from hdcore.services.reading import (
 from hdcore.services.requests import submit_request, update_request
 from hdcore.services.resources import (
     add_leave,
+    can_manage_resources,
     create_skill,
     delete_leave,
     delete_skill,
@@ -157,6 +159,7 @@ from hdcore.services.surveys import (
     add_survey_question,
     answer_request_survey,
     answer_survey,
+    can_build_surveys,
     category_questions,
     close_survey,
     delete_question,
@@ -191,6 +194,7 @@ from hdcore.services.tokens import (
     token_status,
 )
 from hdcore.services.vendor_register import (
+    can_keep_vendors,
     delete_contact,
     get_vendor,
     save_contact,
@@ -249,6 +253,10 @@ __all__ = [
     "authenticate_token",
     "available_transitions",
     "calendar_years",
+    "can_build_surveys",
+    "can_define_counters",
+    "can_keep_vendors",
+    "can_manage_resources",
     "can_view",
     "can_view_asset",
     "can_work_task",

@@ -44,11 +44,16 @@ SOURCES = ("web", "api", "csv", "system")
 MAX_VALUE = 10**15
 
 
+def can_define_counters(actor: User) -> bool:
+    """Whether ``actor`` defines counters and threshold rules (the lead, administrators)."""
+    return actor.is_active and actor.role in COUNTER_ADMINS
+
+
 def require_counter_admin(actor: User | None) -> None:
     """Only the lead and administrators define counters and threshold rules."""
     if actor is None or getattr(actor, "is_system", False):
         return
-    if not actor.is_active or actor.role not in COUNTER_ADMINS:
+    if not can_define_counters(actor):
         raise PermissionDenied(str(_("Only the help desk lead and administrators can define "
                                      "counters and threshold rules.")))
 

@@ -44,10 +44,14 @@ MAX_CAPACITY = 999
 NOTE_MAX = 200
 
 
+def can_manage_resources(actor: User) -> bool:
+    """Whether ``actor`` manages staff resources and routing (administrators and the lead)."""
+    return actor.is_active and actor.role in (Role.ADMIN.value, Role.LEAD.value)
+
+
 def require_resource_manager(actor: User | None) -> None:
     """Only the administrator and the help desk lead manage resources (None: the CLI)."""
-    if actor is not None and (not actor.is_active
-                              or actor.role not in (Role.ADMIN.value, Role.LEAD.value)):
+    if actor is not None and not can_manage_resources(actor):
         raise PermissionDenied(str(_("Only an administrator or the help desk lead can manage "
                                      "staff resources.")))
 

@@ -34,8 +34,14 @@ AUDIENCES = ("all", "department")
 KINDS = tuple(k.value for k in QuestionKind)
 
 
+def can_build_surveys(session: Session, actor: User) -> bool:
+    """Whether ``actor`` holds the permission to edit surveys (managers and administrators
+    unless the administrator gave it to other roles)."""
+    return actor.is_active and host_of(session).has_permission(actor, SURVEYS_PERMISSION)
+
+
 def _require_builder(session: Session, actor: User | None) -> None:
-    if actor is None or not host_of(session).has_permission(actor, SURVEYS_PERMISSION):
+    if actor is None or not can_build_surveys(session, actor):
         raise PermissionDenied(str(_("Only managers and administrators can edit surveys.")))
 
 

@@ -25,9 +25,14 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 REQUIRED = _("This field is required.")
 
 
+def can_keep_vendors(actor: User) -> bool:
+    """Whether ``actor`` keeps the vendor register (lead, manager, administrator)."""
+    return actor.is_active and actor.is_supervisor
+
+
 def require_keeper(actor: User | None) -> None:
     """Only supervisors (lead, manager, administrator) keep the vendor register."""
-    if actor is not None and (not actor.is_active or not actor.is_supervisor):
+    if actor is not None and not can_keep_vendors(actor):
         raise PermissionDenied(str(_("Only the help desk lead or a manager can edit vendors.")))
 
 

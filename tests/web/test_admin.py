@@ -63,6 +63,9 @@ def reload(session, obj):
 
 
 ROLES = ("employee", "tech", "lead", "manager")
+#: Where the area's front door takes each role (None: refused).
+FRONT_DOOR = {"employee": None, "tech": None, "lead": "/admin/resources",
+              "manager": "/admin/vendors"}
 
 
 def get_pages(people):
@@ -97,8 +100,10 @@ def test_administrator_sees_every_page(browser, people):
 def test_everyone_else_is_refused(browser, people, session, who):
     username = getattr(people, who).username
     b = browser(username)
-    for url in [*get_pages(people), "/admin/"]:
+    for url in get_pages(people):
         assert b.get(url).status_code == 403, url
+    door = b.get("/admin/")
+    assert (door.location if FRONT_DOOR[who] else door.status_code) == (FRONT_DOOR[who] or 403)
     token = csrf(b, "/portal/")
     for url in post_pages(people):
         resp = b.client.post(url, data={"csrf_token": token, "enabled": "0", "active": "0",
@@ -106,7 +111,8 @@ def test_everyone_else_is_refused(browser, people, session, who):
         assert resp.status_code == 403, url
     assert svc.authenticate(session, "liu.yang", "demo") is not None
     assert svc.authenticate(session, "liu.yang", "owned!") is None
-    assert "Administration" not in b.get("/portal/").get_data(as_text=True)
+    tabs = b.get("/portal/").get_data(as_text=True)
+    assert ("Administration" in tabs) == (FRONT_DOOR[who] is not None)
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(browser, people):
@@ -419,3 +425,24 @@ def test_change_my_password(browser, people):
                                    "confirm": "newer1"}, page="/me")
     assert resp.status_code == 302
     assert browser().login("zhang.wei", "newer1").status_code == 302
+
+
+@pytest.mark.parametrize(("who", "tabs"), [
+    ("lead", ["Resources", "Routing", "Vendors", "Assets"]),
+    ("manager", ["Vendors", "Surveys"]),
+    ("admin", ["Plugins", "Users", "Departments", "IT groups", "Calendars", "Service levels",
+               "Resources", "Routing", "Outgoing mail", "Incoming mail", "Vendors", "Surveys",
+               "Assets"]),
+])
+def test_each_role_sees_and_opens_its_own_sections(browser, people, who, tabs):
+    """The lead and managers reach the sections whose work the services give them, with
+    only those tabs; every tab opens."""
+    b = browser(getattr(people, who).username)
+    first = b.get("/admin/").location
+    html = b.get(first).get_data(as_text=True)
+    nav = html[html.index('class="tabs admin-tabs"'):]
+    nav = nav[:nav.index("</nav>")]
+    links = re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', nav)
+    assert [label for _url, label in links] == tabs
+    for url, label in links:
+        assert b.get(url).status_code == 200, (who, label)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from hdcore import Department, User
 from hdcore import services as svc
-from hdcore.models import RoutingRule, Skill
+from hdcore.models import RoutingRule, Skill, StaffCapacity
 from hdcore.queries.resources import capacities, leaves_of, skill_levels
 from hdcore.routing import rules_of, setting_of
 
@@ -32,12 +32,28 @@ def errors_on(html: str) -> list[str]:
     return re.findall(r'class="error">([^<]*)<', html)
 
 
-def test_only_administrators_open_the_pages(browser, people):
-    lead = browser("wang.fang")
-    for url in ("/admin/resources", "/admin/skills", "/admin/routing", "/admin/users/import",
-                f"/admin/resources/{people.tech.id}", "/admin/routing/erp_support"):
-        assert lead.get(url).status_code == 403, url
+def test_the_lead_and_administrators_open_the_pages(browser, people):
+    pages = ("/admin/resources", "/admin/skills", "/admin/routing",
+             f"/admin/resources/{people.tech.id}", "/admin/routing/erp_support")
+    for url in pages:
+        assert browser("wang.fang").get(url).status_code == 200, url
         assert browser("admin").get(url).status_code == 200, url
+        for other in ("li.na", "chen.jie", "zhang.wei"):
+            assert browser(other).get(url).status_code == 403, (other, url)
+    # importing accounts stays the administrator's
+    assert browser("wang.fang").get("/admin/users/import").status_code == 403
+    assert browser("admin").get("/admin/users/import").status_code == 200
+
+
+def test_the_lead_manages_routing_from_the_web(browser, people, session):
+    lead = browser("wang.fang")
+    page = text(lead.get(f"/admin/resources/{people.tech.id}"))
+    assert "Li Na" in page and "/admin/users/" not in page  # no link to the account page
+    resp = lead.post(f"/admin/resources/{people.tech.id}/capacity", {"capacity": "7"},
+                     page=f"/admin/resources/{people.tech.id}")
+    assert resp.status_code == 302
+    session.expire_all()
+    assert session.get(StaffCapacity, people.tech.id).capacity == 7
 
 
 def test_the_overview_shows_capacity_skills_and_leave(browser, people, session):

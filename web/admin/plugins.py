@@ -22,6 +22,7 @@ from hdcore.workflow import ASSIGNEE, DEPARTMENT_HEAD, REQUESTER, StateKind
 from web.admin.blueprint import bp
 from web.admin.common import flash_reasons, form_failed
 from web.admin.plugin_doctor import page_extras
+from web.admin.sections import open_to
 from web.context import db, host
 from web.schema_forms import FieldView, form_fields, parse_form
 
@@ -168,8 +169,9 @@ def _views(edited: str | None = None, values: dict[str, Any] | None = None,
 
 @bp.route("/")
 def index() -> Response:
-    """The area opens on its plugins page."""
-    return redirect(url_for("admin.plugins"))
+    """The area opens on its first section the signed-in person may open (the plugins page
+    for administrators)."""
+    return redirect(url_for(open_to(current_user)[0].endpoint))
 
 
 @bp.route("/plugins")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from hdcore import services as svc
-from tests.security.access_rules import ADMIN, DISPATCHERS, EVERYONE, MANAGERS, STAFF, rule
+from tests.security.access_rules import DISPATCHERS, EVERYONE, MANAGERS, STAFF, rule
 
 #: Someone else's closed evaluation: not there for other staff; employees are kept off the desk.
 _NOT_YOURS = {"employee": 403, "other": 403, "head": 403, "tech2": 404, "lead": 404,
@@ -37,10 +37,10 @@ RULES = [
     *rule("portal.periodic_survey", "GET POST", EVERYONE),
     *rule("portal.request_survey", "GET POST", "employee", denied=_NOT_ASKED,
           args={"number": lambda w: w.surveyed_number}),
-    *rule("admin.surveys_admin", "GET POST", ADMIN),
-    *rule("admin.delete_survey_question", "POST", ADMIN),
-    *rule("admin.new_survey", "GET POST", ADMIN),
-    *rule("admin.edit_survey", "GET POST", ADMIN),
+    *rule("admin.surveys_admin", "GET POST", MANAGERS),
+    *rule("admin.delete_survey_question", "POST", MANAGERS, deletes=True),
+    *rule("admin.new_survey", "GET POST", MANAGERS),
+    *rule("admin.edit_survey", "GET POST", MANAGERS),
 ]
 
 ARGS = {

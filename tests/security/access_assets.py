@@ -5,7 +5,7 @@ from __future__ import annotations
 from hdcore import services as svc
 from hdcore.services.counter_rules import create_threshold_rule
 from hdcore.services.counters import create_counter
-from tests.security.access_rules import ADMIN, EVERYONE, STAFF, VIEWERS, rule
+from tests.security.access_rules import EVERYONE, LEAD_ADMIN, STAFF, VIEWERS, rule
 
 #: Who registers and changes assets and enters readings (the manager reads).
 KEEPERS = "tech tech2 lead admin"
@@ -24,14 +24,14 @@ RULES = [
     *rule("portal.equipment", "GET", EVERYONE),
     # The world's asset is the employee's laptop (Finance): the head of Finance sees it too.
     *rule("portal.report_problem", "GET", VIEWERS, denied=404),
-    *rule("admin.asset_counters", "GET POST", ADMIN),
-    *rule("admin.asset_counter", "GET POST", ADMIN),
-    *rule("admin.asset_rules", "GET", ADMIN),
-    *rule("admin.new_asset_rule", "GET POST", ADMIN),
-    *rule("admin.asset_rule", "GET POST", ADMIN),
-    *rule("admin.delete_asset_rule", "POST", ADMIN),
-    *rule("admin.asset_import", "GET POST", ADMIN),
-    *rule("admin.asset_import_rejected", "POST", ADMIN, args=_csv),
+    *rule("admin.asset_counters", "GET POST", LEAD_ADMIN),
+    *rule("admin.asset_counter", "GET POST", LEAD_ADMIN),
+    *rule("admin.asset_rules", "GET", LEAD_ADMIN),
+    *rule("admin.new_asset_rule", "GET POST", LEAD_ADMIN),
+    *rule("admin.asset_rule", "GET POST", LEAD_ADMIN),
+    *rule("admin.delete_asset_rule", "POST", LEAD_ADMIN, deletes=True),
+    *rule("admin.asset_import", "GET POST", LEAD_ADMIN),
+    *rule("admin.asset_import_rejected", "POST", LEAD_ADMIN, args=_csv),
     *rule("api_assets.list_assets", "GET", EVERYONE),
     *rule("api_assets.create_asset", "POST", KEEPERS, denied=(403, 422)),
     *rule("api_assets.AssetItem", "GET", VIEWERS, denied=404),

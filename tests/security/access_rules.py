@@ -46,6 +46,8 @@ STAFF = "tech tech2 lead manager admin"
 DISPATCHERS = "lead manager admin"
 MANAGERS = "manager admin"
 ADMIN = "admin"
+#: Who manages resources, routing, counters and threshold rules (the lead and administrators).
+LEAD_ADMIN = "lead admin"
 #: Who may see the employee's ordinary request.
 VIEWERS = "employee head " + STAFF
 #: Who works on it.
@@ -66,6 +68,9 @@ class Rule:
     anonymous: str | int = LOGIN
     expect: int | None = None
     args: dict[str, Callable[[SimpleNamespace], Any]] = field(default_factory=dict)
+    #: The action deletes its object: once one allowed role has done it, the next allowed
+    #: ones find nothing (404), as they would after a colleague.
+    deletes: bool = False
 
     @property
     def key(self) -> str:
@@ -81,12 +86,13 @@ class Rule:
 def rule(endpoint: str, methods: str, allowed: str, *,
          denied: int | tuple[int, ...] | dict[str, int] = 403,
          anonymous: str | int | None = None, expect: int | None = None,
-         args: dict[str, Callable[[SimpleNamespace], Any]] | None = None) -> list[Rule]:
+         args: dict[str, Callable[[SimpleNamespace], Any]] | None = None,
+         deletes: bool = False) -> list[Rule]:
     """Declare ``endpoint`` for each of ``methods`` (``"GET POST"``)."""
     anon = anonymous if anonymous is not None else (
         401 if endpoint.startswith("api_") else LOGIN)
-    return [Rule(endpoint, m, frozenset(allowed.split()), denied, anon, expect, args or {})
-            for m in methods.split()]
+    return [Rule(endpoint, m, frozenset(allowed.split()), denied, anon, expect, args or {},
+                 deletes) for m in methods.split()]
 
 
 # -- the core's objects the URL arguments name -------------------------------------------------
@@ -219,7 +225,7 @@ RULES: list[Rule] = [
     *rule("manage.de_escalate", "POST", MANAGERS),
     *rule("manage.reassign", "POST", MANAGERS),
     # Administration.
-    *rule("admin.index", "GET", ADMIN),
+    *rule("admin.index", "GET", DISPATCHERS, expect=302),
     *rule("admin.calendars", "GET", ADMIN),
     *rule("admin.edit_calendar", "GET POST", ADMIN),
     *rule("admin.add_calendar_day", "POST", ADMIN),
@@ -245,24 +251,24 @@ RULES: list[Rule] = [
     *rule("admin.plugins", "GET", ADMIN),
     *rule("admin.plugin_settings", "POST", ADMIN),
     *rule("admin.switch_plugin", "POST", ADMIN),
-    *rule("admin.resources", "GET", ADMIN),
-    *rule("admin.person_resources", "GET", ADMIN, args=_tech2),
-    *rule("admin.person_capacity", "POST", ADMIN, args=_tech2),
-    *rule("admin.add_leave", "POST", ADMIN, args=_tech2),
-    *rule("admin.delete_leave", "POST", ADMIN, args=_tech2),
-    *rule("admin.person_skills", "POST", ADMIN, args=_tech2),
-    *rule("admin.role_capacities_form", "POST", ADMIN),
-    *rule("admin.routing", "GET", ADMIN),
-    *rule("admin.routing_category", "GET", ADMIN),
-    *rule("admin.new_rule", "GET POST", ADMIN),
-    *rule("admin.routing_switch", "POST", ADMIN),
-    *rule("admin.group_policy", "POST", ADMIN),
-    *rule("admin.edit_rule", "GET POST", ADMIN),
-    *rule("admin.delete_rule", "POST", ADMIN),
-    *rule("admin.move_rule", "POST", ADMIN),
-    *rule("admin.skills", "GET POST", ADMIN),
-    *rule("admin.edit_skill", "GET POST", ADMIN),
-    *rule("admin.delete_skill", "POST", ADMIN),
+    *rule("admin.resources", "GET", LEAD_ADMIN),
+    *rule("admin.person_resources", "GET", LEAD_ADMIN, args=_tech2),
+    *rule("admin.person_capacity", "POST", LEAD_ADMIN, args=_tech2),
+    *rule("admin.add_leave", "POST", LEAD_ADMIN, args=_tech2),
+    *rule("admin.delete_leave", "POST", LEAD_ADMIN, args=_tech2, deletes=True),
+    *rule("admin.person_skills", "POST", LEAD_ADMIN, args=_tech2),
+    *rule("admin.role_capacities_form", "POST", LEAD_ADMIN),
+    *rule("admin.routing", "GET", LEAD_ADMIN),
+    *rule("admin.routing_category", "GET", LEAD_ADMIN),
+    *rule("admin.new_rule", "GET POST", LEAD_ADMIN),
+    *rule("admin.routing_switch", "POST", LEAD_ADMIN),
+    *rule("admin.group_policy", "POST", LEAD_ADMIN),
+    *rule("admin.edit_rule", "GET POST", LEAD_ADMIN),
+    *rule("admin.delete_rule", "POST", LEAD_ADMIN, deletes=True),
+    *rule("admin.move_rule", "POST", LEAD_ADMIN),
+    *rule("admin.skills", "GET POST", LEAD_ADMIN),
+    *rule("admin.edit_skill", "GET POST", LEAD_ADMIN),
+    *rule("admin.delete_skill", "POST", LEAD_ADMIN, deletes=True),
     *rule("admin.sla_policies", "GET", ADMIN),
     *rule("admin.edit_sla_policy", "GET POST", ADMIN),
     *rule("admin.reset_sla_policy", "POST", ADMIN),

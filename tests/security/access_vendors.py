@@ -4,19 +4,19 @@
 from __future__ import annotations
 
 from hdcore import services as svc
-from tests.security.access_rules import ADMIN, DISPATCHERS, MANAGERS, STAFF, rule
+from tests.security.access_rules import DISPATCHERS, MANAGERS, STAFF, rule
 
 #: Employees are told nothing exists in the vendor API; technicians may not read scorecards.
 _NOT_THERE = 404
 _SCORECARD_DENIED = {"employee": 404, "other": 404, "head": 404, "tech": 403, "tech2": 403}
 
 RULES = [
-    *rule("admin.vendors", "GET", ADMIN),
-    *rule("admin.new_vendor", "GET POST", ADMIN),
-    *rule("admin.edit_vendor", "GET POST", ADMIN),
-    *rule("admin.vendor_contact", "GET POST", ADMIN),
-    *rule("admin.delete_vendor_contact", "POST", ADMIN),
-    *rule("admin.vendor_contract", "GET POST", ADMIN),
+    *rule("admin.vendors", "GET", DISPATCHERS),
+    *rule("admin.new_vendor", "GET POST", DISPATCHERS),
+    *rule("admin.edit_vendor", "GET POST", DISPATCHERS),
+    *rule("admin.vendor_contact", "GET POST", DISPATCHERS),
+    *rule("admin.delete_vendor_contact", "POST", DISPATCHERS, deletes=True),
+    *rule("admin.vendor_contract", "GET POST", DISPATCHERS),
     *rule("desk.hand_to_vendor", "POST", STAFF),
     *rule("desk.record_vendor_progress", "POST", STAFF),
     *rule("dispatch.vendors", "GET", DISPATCHERS),

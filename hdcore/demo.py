@@ -37,23 +37,15 @@ from hdcore.demo_data import (
     DEFAULT_SEED,
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
-    DEPARTMENTS,
     EMPLOYEES,
     ESCALATION_REASONS,
     FALLBACK_DEFAULT,
-    GROUPS,
     HISTORY_DAYS,
-    INTERNAL_NOTES,
-    IT_STAFF,
-    MAIL_DOMAIN,
     MIN_VARIATIONS,
-    RATING_COMMENTS,
-    REQUESTER_REPLIES,
-    SCORES,
     TARGET_REQUESTS,
-    TECH_REPLIES,
 )
 from hdcore.demo_kb import seed_kb
+from hdcore.demo_org import DemoOrganisation
 from hdcore.demo_routing import seed_routing
 from hdcore.demo_timeline import (
     GAPS,
@@ -66,6 +58,7 @@ from hdcore.demo_timeline import (
     shift,
 )
 from hdcore.demo_vendors import seed_vendors
+from hdcore.demo_work import DemoWork
 from hdcore.errors import Conflict, HelpdeskError, TransitionRefused
 from hdcore.i18n import _
 from hdcore.models import (
@@ -73,9 +66,7 @@ from hdcore.models import (
     Department,
     Group,
     Priority,
-    Role,
     ServiceRequest,
-    Task,
     User,
     Vendor,
 )
@@ -177,7 +168,7 @@ def history_start(now: datetime) -> datetime:
     return datetime.combine(day, clock_time(8, 30), ZONE)
 
 
-class _Loader:
+class _Loader(DemoOrganisation, DemoWork):
     """Creates the demo data through the services, one use case at a time."""
 
     def __init__(self, session: Session, rng: random.Random) -> None:
@@ -197,76 +188,6 @@ class _Loader:
         self.limit = self.written - timedelta(minutes=1)
         self.clock: clock.FrozenClock | None = None
         self.samples: list[tuple[str, SampleRequest]] = []
-
-    # -- the organisation ------------------------------------------------------------------
-
-    def organisation(self) -> None:
-        """Departments with heads, IT groups, and the accounts (password ``demo``)."""
-        s = self.session
-        for name, description in GROUPS:
-            self.groups[name] = svc.create_group(s, None, name=name, description=description)
-        depts = {code: svc.create_department(s, None, code=code, name=name, cost_centre=cc)
-                 for code, name, cc in DEPARTMENTS}
-        number = 10001
-        for code, people in EMPLOYEES.items():
-            for username, full_name in people:
-                self._user(username, full_name, Role.EMPLOYEE, code, (), number)
-                number += 1
-        for username, full_name, role, groups in IT_STAFF:
-            self._user(username, full_name, role, "IT", groups, number)
-            number += 1
-        self._referenced_groups()
-        for code, people in EMPLOYEES.items():
-            self.heads[code] = self.users[people[0][0]]
-        self.heads["IT"] = self.users[IT_STAFF[0][0]]
-        for code, head in self.heads.items():
-            svc.update_department(s, None, depts[code], head=head)
-
-    def _user(self, username: str, full_name: str, role: Role, dept: str,
-              groups: Sequence[str], number: int) -> None:
-        self.users[username] = svc.create_user(
-            self.session, None, username=username, full_name=full_name, role=role.value,
-            password=DEMO_PASSWORD, email=f"{username}@{MAIL_DOMAIN}",
-            phone=f"0512-6688-{number - 9000:04d}", employee_no=f"E{number}",
-            department=dept, groups=groups,
-        )
-
-    def _referenced_groups(self) -> None:
-        """Create the groups the plugins' task templates and samples name but the demo lacks."""
-        wanted: dict[str, str] = {}
-        for cat in self.host.categories():
-            for t in self.host.workflow(cat.name).transitions.values():
-                for tpl in t.tasks:
-                    if tpl.group:
-                        wanted.setdefault(tpl.group, cat.name)
-            for sample in self.host.sample_requests(cat.name):
-                for step, data in sample.path:
-                    if step == "assign" and data.get("group"):
-                        wanted.setdefault(str(data["group"]), cat.name)
-        for name, category in wanted.items():
-            if name in self.groups:
-                continue
-            group_name, tech = CATEGORY_DEFAULTS.get(category, FALLBACK_DEFAULT)
-            members = [self.users[tech], *self.groups[group_name].members]
-            self.groups[name] = svc.create_group(
-                self.session, None, name=name, members=list(dict.fromkeys(members)),
-                description=f"Named by the {category} category",
-            )
-            self.adjustments.append(f"group {name!r} (named by {category}) was created with "
-                                    f"the members of {group_name!r}")
-
-    def vendors(self) -> None:
-        """The example vendors of every vendor kind (one vendor may serve several kinds)."""
-        merged: dict[str, dict[str, Any]] = {}
-        for kind in self.host.vendor_kinds():
-            for sample in kind.samples:
-                entry = merged.setdefault(sample["name"], {**sample, "kinds": []})
-                if kind.name not in entry["kinds"]:
-                    entry["kinds"].append(kind.name)
-        for name, entry in merged.items():
-            svc.create_vendor(self.session, None, name=name, kinds=entry["kinds"],
-                              contact_name=entry.get("contact_name"), phone=entry.get("phone"),
-                              email=entry.get("email"), notes=entry.get("notes"))
 
     # -- the requests ----------------------------------------------------------------------
 
@@ -498,94 +419,6 @@ class _Loader:
                              f"{step!r}: {reason}")
         return False
 
-    def _candidates(self, req: ServiceRequest) -> list[User]:
-        """Who might act: the technician on it, the requester, their head, then the supervisors."""
-        people = [self._technician(req), req.requester, self._head_of(req.requester),
-                  self.users["wang.fang"], self.users["chen.jie"], self.users["admin"]]
-        return list({u.id: u for u in people if u is not None}.values())
-
-    def _technician(self, req: ServiceRequest) -> User | None:
-        if req.assignee is not None:
-            return req.assignee
-        if req.group is not None:
-            techs = sorted((m for m in req.group.members if m.role == Role.TECHNICIAN),
-                           key=lambda m: m.username)
-            return techs[0] if techs else None
-        return None
-
-    def _head_of(self, user: User) -> User | None:
-        return user.department.head if user.department is not None else None
-
-    def _actor_for(self, req: ServiceRequest, step: str) -> User | None:
-        """Someone allowed to take ``step`` now, preferring whom the step is meant for.
-
-        A step open to the requester is theirs (answering, confirming, verifying, reopening,
-        withdrawing); one open to the department head is the head's (approvals); any other
-        goes to the first allowed of the technician on it, the requester, the head, the lead,
-        the manager and the administrator.
-        """
-        allowed = [u for u in self._candidates(req)
-                   if any(t.name == step
-                          for t in svc.available_transitions(self.session, u, req))]
-        if not allowed:
-            return None
-        t = self.host.workflow(req.category).transition(step)
-        roles = t.roles if t is not None else frozenset()
-        head = self._head_of(req.requester)
-        if REQUESTER in roles and req.requester in allowed:
-            return req.requester
-        if DEPARTMENT_HEAD in roles and head in allowed:
-            return head
-        return allowed[0]
-
-    def _finish_tasks(self, req: ServiceRequest) -> Iterator[float]:
-        """Work the open tasks in dependency order, each taking a while; whether any was
-        finished."""
-        finished = False
-        while True:
-            ready = [t for t in req.tasks if t.is_open and not t.blocked_by]
-            if not ready:
-                return finished
-            for task in ready:
-                worker = self._task_worker(req, task)
-                try:
-                    if task.status == "open":
-                        yield draw(self.rng, "task")
-                        svc.start_task(self.session, worker, task.id)
-                    yield draw(self.rng, "task")
-                    svc.complete_task(self.session, worker, task.id, note="Done.")
-                except HelpdeskError as exc:
-                    self.warnings.append(f"{req.number}: task {task.title!r} not done: {exc}")
-                    return finished
-                finished = True
-
-    def _task_worker(self, req: ServiceRequest, task: Task) -> User:
-        members = sorted(task.group.members, key=lambda m: m.username) if task.group else []
-        for person in (task.assignee, *members, self._technician(req)):
-            if person is not None and person.is_staff and svc.can_work_task(person, task):
-                return person
-        return self.users["wang.fang"]
-
-    def _talk(self, req: ServiceRequest) -> Iterator[float]:
-        """Some conversation once work starts: a reply, the requester's answer, a note."""
-        tech = self._technician(req) or self.users["wang.fang"]
-        try:
-            if self.rng.random() < 0.5:
-                yield draw(self.rng, "reply")
-                svc.add_comment(self.session, tech, req.id, self.rng.choice(TECH_REPLIES))
-                open_for_reply = (req.status != "waiting_requester"
-                                  and not self.host.workflow(req.category).is_final(req.status))
-                if open_for_reply and self.rng.random() < 0.6:
-                    yield draw(self.rng, "reply")
-                    svc.add_comment(self.session, req.requester, req.id,
-                                    self.rng.choice(REQUESTER_REPLIES))
-            if self.rng.random() < 0.3:
-                yield draw(self.rng, "reply")
-                svc.add_comment(self.session, tech, req.id, self.rng.choice(INTERNAL_NOTES),
-                                internal=True)
-        except HelpdeskError as exc:
-            self.warnings.append(f"{req.number}: comment not added: {exc}")
-
     def _choose_escalations(self, plans: list[_Plan]) -> None:
         """Two requests that stay open get escalated: one by its requester, one by its
         technician (one that is assigned to someone)."""
@@ -597,34 +430,6 @@ class _Loader:
         rest = [p for p in working if p.escalation is None]
         if rest:
             self.rng.choice(rest).escalation = ("technician", ESCALATION_REASONS[1])
-
-    def _escalate(self, req: ServiceRequest, who: str, reason: str) -> Iterator[float]:
-        """Escalate ``req`` as its requester or technician; the manager notes it soon after."""
-        open_kinds = (StateKind.NEW, StateKind.ACTIVE, StateKind.WAITING)
-        actor = req.requester if who == "requester" else req.assignee
-        if actor is None or self.host.workflow(req.category).kind(req.status) not in open_kinds:
-            return
-        yield draw(self.rng, "escalation")
-        try:
-            svc.escalate(self.session, actor, req.id, reason)
-        except HelpdeskError as exc:
-            self.warnings.append(f"{req.number}: not escalated: {exc}")
-            return
-        yield draw(self.rng, "reply")
-        try:
-            svc.add_comment(self.session, self.users["chen.jie"], req.id,
-                            "已升级到IT部经理，今天内跟进。", internal=True)
-        except HelpdeskError as exc:
-            self.warnings.append(f"{req.number}: comment not added: {exc}")
-
-    def _rate(self, req: ServiceRequest) -> None:
-        """The requester rates the closed request (most do)."""
-        score = self.rng.choice(SCORES)
-        try:
-            svc.rate(self.session, req.requester, req.id, score,
-                     self.rng.choice(RATING_COMMENTS[score]))
-        except HelpdeskError as exc:
-            self.warnings.append(f"{req.number}: not rated: {exc}")
 
     # -- automatic assignment --------------------------------------------------------------
 

@@ -12,6 +12,9 @@ from hdcore.db import begin_for_writing
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: Where the REST API lives (see ``web.api``).
 API_PATH = "/api/"
+#: Forms whose writes all go through services (which take SQLite's write lock themselves):
+#: signing in checks a password hash for a while and must not hold the lock meanwhile.
+WRITES_IN_SERVICES = frozenset({"auth.login"})
 
 
 def helpdesk() -> HelpDesk:
@@ -29,7 +32,8 @@ def db() -> Session:
     if "hd_session" not in g:
         g.hd_session = helpdesk().session()
         if (has_request_context() and request.method not in SAFE_METHODS
-                and not request.path.startswith(API_PATH)):
+                and not request.path.startswith(API_PATH)
+                and request.endpoint not in WRITES_IN_SERVICES):
             # A form that reads first and then writes (signing in, a view loading the
             # request) must not be refused by SQLite for upgrading a read snapshot under
             # load. The API writes only through services, which take the lock themselves:

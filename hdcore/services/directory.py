@@ -8,6 +8,7 @@ managers' accounts or grants those roles. ``actor`` None is the operator's comma
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import functools
 import re
@@ -18,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from hdcore.errors import NotFound, PermissionDenied, ValidationFailed
+from hdcore.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from hdcore.i18n import LOCALES, _
 from hdcore.models import Department, Group, Role, User
 from hdcore.security import hash_password, needs_rehash, verify_password
@@ -310,9 +311,16 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     if not ok or user is None or not user.is_active:
         return None
     if user.password_hash and needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-        session.commit()
+        # the account changed meanwhile (a conflict): the next sign-in redoes the hash
+        with contextlib.suppress(Conflict):
+            _store_rehash(session, user, hash_password(password))
     return user
+
+
+@service
+def _store_rehash(session: Session, user: User, new_hash: str) -> None:
+    # its own write transaction (see begin_for_writing): the check before it only read
+    user.password_hash = new_hash
 
 
 @service

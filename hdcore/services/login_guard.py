@@ -17,10 +17,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hdcore.config import Settings
-from hdcore.errors import HelpdeskError
+from hdcore.errors import Conflict, HelpdeskError
 from hdcore.i18n import _
 from hdcore.models import LoginThrottle, ThrottleKind, User
 from hdcore.models.base import utcnow
+from hdcore.services.base import service
 from hdcore.services.directory import authenticate
 
 
@@ -96,20 +97,32 @@ def _count_failure(session: Session, kind: str, key: str, limit: int, limits: Li
         row.locked_until = now + limits.lockout
 
 
+@service
+def _count_failures(session: Session, username: str, address: str | None,
+                    limits: Limits) -> None:
+    for kind, key in _keys(username, address):
+        limit = limits.per_account if kind == ThrottleKind.ACCOUNT else limits.per_address
+        _count_failure(session, kind, key, limit, limits)
+
+
 def _record_failure(session: Session, username: str, address: str | None,
                     limits: Limits) -> None:
     for attempt in range(2):
         try:
-            for kind, key in _keys(username, address):
-                limit = limits.per_account if kind == ThrottleKind.ACCOUNT else limits.per_address
-                _count_failure(session, kind, key, limit, limits)
-            session.commit()
+            _count_failures(session, username, address, limits)
             return
-        except IntegrityError:
+        except Conflict as exc:
             # Another process counted the first failure of this key at the same moment.
-            session.rollback()
-            if attempt:
+            if attempt or not isinstance(exc.__cause__, IntegrityError):
                 raise
+
+
+@service
+def _forget_failures(session: Session, username: str) -> None:
+    kind, key = _keys(username, None)[0]
+    row = _row(session, kind, key)
+    if row is not None:
+        session.delete(row)
 
 
 def sign_in(session: Session, username: str, password: str, *,
@@ -124,20 +137,21 @@ def sign_in(session: Session, username: str, password: str, *,
     limits = Limits.of(session.info.get("settings"))
     until = locked_until(session, username, address)
     user = authenticate(session, username, password)
+    # The checks only read, and the password hash takes a while: no write lock is held for
+    # them. What is written (the failure counted, or the name's failures cleared) is its own
+    # short transaction, which on SQLite takes its turn first instead of upgrading this read
+    # snapshot (refused at once if anyone saved anything meanwhile).
+    session.commit()
     if until is not None:
-        session.rollback()
         raise _refusal(until)
     if user is None:
         _record_failure(session, username, address, limits)
         until = locked_until(session, username, address)
+        session.commit()
         if until is not None:
             raise _refusal(until)
         return None
-    kind, key = _keys(username, None)[0]
-    row = _row(session, kind, key)
-    if row is not None:
-        session.delete(row)
-    session.commit()
+    _forget_failures(session, username)
     return user
 
 

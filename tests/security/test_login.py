@@ -325,3 +325,35 @@ def test_passwords_are_hashed_with_owasp_argon2id_and_old_hashes_upgrade(
     old = PasswordHasher().hash("correct horse")
     assert hasher.verify(old, "correct horse")
     assert hasher.check_needs_rehash(old) and not hasher.check_needs_rehash(made)
+
+
+@pytest.mark.parametrize("password", ["wrong", "demo"])
+def test_a_sign_in_counts_when_someone_else_saved_meanwhile(
+        helpdesk: Any, session: Session, people: SimpleNamespace,
+        monkeypatch: pytest.MonkeyPatch, password: str) -> None:
+    """While the password is checked, someone else saves something: the failure is still
+    counted (a success still clears the name's earlier failure). On SQLite, a write that
+    upgraded the sign-in's read snapshot would be refused at once ("database is locked")."""
+    from hdcore.services import directory
+
+    svc.sign_in(session, "zhang.wei", "wrong")  # one earlier failure
+    real = directory.verify_password
+    made = iter(range(100))
+
+    def verify_while_someone_saves(stored: str | None, given: str) -> bool:
+        with helpdesk.session_scope() as other:
+            svc.create_department(other, None, code=f"D{next(made)}", name="Elsewhere",
+                                  cost_centre="CC-900")
+        return real(stored, given)
+
+    monkeypatch.setattr(directory, "verify_password", verify_while_someone_saves)
+    user = svc.sign_in(session, "zhang.wei", password, address="192.0.2.7")
+    assert (user is not None) == (password == "demo")
+    session.expire_all()
+    failures = {(row.kind, row.key): row.failures for row in session.scalars(
+        select(LoginThrottle))}
+    if password == "demo":
+        assert ("account", "zhang.wei") not in failures
+    else:
+        assert failures[("account", "zhang.wei")] == 2
+        assert failures[("address", "192.0.2.7")] == 1

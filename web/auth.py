@@ -93,7 +93,6 @@ def logout() -> Response:
     """Sign out (a POST with the CSRF token, so no page can sign you out), ending every
     session of the account: a copied session cookie stops working too."""
     svc.end_sessions(db(), current_user)
-    db().commit()
     logout_user()
     session.clear()
     flash(_l("You are signed out."), "info")

@@ -155,6 +155,7 @@ def sign_in(session: Session, username: str, password: str, *,
     return user
 
 
+@service
 def unlock_sign_in(session: Session, username: str) -> bool:
     """Forget the failures of ``username`` (an administrator's help); whether it was locked."""
     kind, key = _keys(username, None)[0]
@@ -167,6 +168,8 @@ def unlock_sign_in(session: Session, username: str) -> bool:
     return was_locked
 
 
+@service
 def end_sessions(session: Session, user: User) -> None:
-    """End every session of ``user`` (the caller commits): sign-out and password changes."""
+    """End every session of ``user``: sign-out, and password changes (whose transaction it
+    joins)."""
     user.session_version = (user.session_version or 1) + 1

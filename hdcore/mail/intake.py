@@ -37,7 +37,7 @@ from hdcore.models import (
     utcnow,
 )
 from hdcore.services.access import can_view, works_on
-from hdcore.services.attachments import ALLOWED_EXTENSIONS, MAX_BYTES, Upload
+from hdcore.services.attachments import Upload, allowed_extensions, max_bytes
 from hdcore.services.base import host_of, service
 from hdcore.services.conversation import COMMENT_MAX, add_comment
 from hdcore.services.requests import DESCRIPTION_MAX, TITLE_MAX, submit_request
@@ -278,17 +278,18 @@ class Content:
     skipped: list[dict[str, str]]
 
 
-def content_of(mail: ParsedMail, *, reply: bool, limit: int) -> Content:
-    """The text (quoted history trimmed from replies) and the files, checked beforehand so a
-    file of a refused type is left out (and named) instead of refusing the whole message."""
+def content_of(session: Session, mail: ParsedMail, *, reply: bool, limit: int) -> Content:
+    """The text (quoted history trimmed from replies) and the files, checked beforehand
+    against the attachment settings so a file of a refused type or size is left out (and
+    named) instead of refusing the whole message."""
     text = trim_quoted(mail.text) if reply else mail.text
-    skipped = skipped_files(mail)
+    skipped = skipped_files(session, mail)
     uploads = [Upload(f.filename, io.BytesIO(f.data), f.content_type)
-               for f in mail.files if not _refusal(f)]
+               for f in mail.files if not _refusal(session, f)]
     notes = []
     for s in skipped:
         why = {"type": _("files of this type are not accepted"),
-               "size": _("larger than %(n)d MB") % {"n": MAX_BYTES // (1024 * 1024)},
+               "size": _("larger than %(n)d MB") % {"n": max_bytes(session) // (1024 * 1024)},
                "empty": _("the file is empty")}[s["why"]]
         notes.append(str(_("Not attached: %(name)s (%(why)s).")) % {"name": s["name"],
                                                                     "why": str(why)})
@@ -300,19 +301,21 @@ def content_of(mail: ParsedMail, *, reply: bool, limit: int) -> Content:
     return Content("\n\n".join(x for x in (text, footer) if x), uploads, skipped)
 
 
-def skipped_files(mail: ParsedMail) -> list[dict[str, str]]:
-    """The files of ``mail`` that cannot be attached, with why (``type``, ``size``, ``empty``)."""
-    return [{"name": f.filename, "why": why} for f in mail.files if (why := _refusal(f))]
+def skipped_files(session: Session, mail: ParsedMail) -> list[dict[str, str]]:
+    """The files of ``mail`` that cannot be attached, with why (``type``, ``size``, ``empty``),
+    by the attachment settings (``HELPDESK_ATTACHMENT_EXTENSIONS`` and ``_MAX_MB``)."""
+    return [{"name": f.filename, "why": why} for f in mail.files
+            if (why := _refusal(session, f))]
 
 
-def _refusal(f: MailFile) -> str:
+def _refusal(session: Session, f: MailFile) -> str:
     name = f.filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if ext not in ALLOWED_EXTENSIONS:
+    if ext not in allowed_extensions(session):
         return "type"
     if not f.data:
         return "empty"
-    if len(f.data) > MAX_BYTES:
+    if len(f.data) > max_bytes(session):
         return "size"
     return ""
 
@@ -335,7 +338,7 @@ def _reply(session: Session, row: InboundMessage, mail: ParsedMail, user: User,
         # a closed request takes no more replies: the message opens a follow-up
         return _open(session, row, mail, user, follow_up=req)
     with use_locale(locale_for(user, mail)):
-        content = content_of(mail, reply=True, limit=COMMENT_MAX)
+        content = content_of(session, mail, reply=True, limit=COMMENT_MAX)
         if not content.text.strip() and not content.uploads:
             return _settle(row, MailStatus.IGNORED, "empty", number=req.number)
         body = content.text.strip() or str(_("(files sent by e-mail)"))
@@ -368,7 +371,7 @@ def _open(session: Session, row: InboundMessage, mail: ParsedMail, user: User, *
     _link(row, req, "opened")
     _settle(row, MailStatus.PROCESSED, None, category_by=route.by, rule=route.rule,
             mentioned=mentioned, follow_up=follow_up.number if follow_up else None,
-            details_missing=_missing(session, req), skipped=skipped_files(mail))
+            details_missing=_missing(session, req), skipped=skipped_files(session, mail))
 
 
 def file_request(session: Session, actor: User, requester: User, mail: ParsedMail,
@@ -378,7 +381,8 @@ def file_request(session: Session, actor: User, requester: User, mail: ParsedMai
     themself, or the lead filing held mail), its category's details left to be completed."""
     spec = host_of(session).category(category)
     with use_locale(locale_for(requester, mail)):
-        content = content_of(mail, reply=follow_up is not None, limit=DESCRIPTION_MAX - 200)
+        content = content_of(session, mail, reply=follow_up is not None,
+                             limit=DESCRIPTION_MAX - 200)
         fallback = str(_("E-mail from %(sender)s")) % {"sender": mail.sender_name or mail.sender}
         text = content.text
         if follow_up is not None:

@@ -118,7 +118,7 @@ def file_held_message(
                 "%(name)s is not on %(n)s and cannot reply to it.")) % {
                     "name": person.full_name, "n": target.number}]})
         with use_locale(locale_for(person, mail)):
-            content = content_of(mail, reply=True, limit=COMMENT_MAX)
+            content = content_of(session, mail, reply=True, limit=COMMENT_MAX)
             body = content.text.strip() or str(_("(files sent by e-mail)"))
         try:
             comment = add_comment(session, person, target.id, body, attachments=content.uploads)

@@ -546,3 +546,37 @@ def test_web_requests_are_not_affected_by_the_details_check(desk, session, peopl
     svc.resolve(session, people.tech, req.id, "Done.")
 
     assert svc.get_request(session, req.id).status == "resolved"
+
+
+def test_files_in_mail_follow_the_configured_types_and_size(desk, session):
+    """The administrator's attachment settings hold for mail as for the web: a type added to
+    the list is attached, one left out of it and one over the size are named in the request."""
+    settings = session.info["settings"]
+    settings.attachment_max_mb = 1
+    settings.attachment_extensions = "pdf, dwg, png"
+    try:
+        msg = EmailMessage()
+        msg["From"] = "Zhang Wei <zhang.wei@example.com>"
+        msg["To"] = "it@example.com"
+        msg["Subject"] = "邮箱 drawings for the new office"
+        msg["Message-ID"] = "<drawings@example.com>"
+        msg.set_content("The plans are attached.")
+        msg.add_attachment(b"AC1027 drawing", maintype="application", subtype="acad",
+                           filename="floor-3.dwg")
+        msg.add_attachment(b"PK\x03\x04 archive", maintype="application", subtype="zip",
+                           filename="old-plans.zip")
+        msg.add_attachment(b"%PDF-1.4 " + b"x" * (1024 * 1024), maintype="application",
+                           subtype="pdf", filename="big-scan.pdf")
+
+        row = fresh(session, ingest(desk, msg.as_bytes(), source="pipe").message)
+    finally:
+        settings.attachment_max_mb = 20
+        settings.attachment_extensions = ""
+
+    assert row.status == MailStatus.PROCESSED, (row.status, row.reason, row.reason_detail)
+    req = svc.get_request(session, row.request_id)
+    names = session.scalars(select(Attachment.filename).where(Attachment.request_id == req.id))
+    assert list(names) == ["floor-3.dwg"]
+    assert row.reason_detail["skipped"] == [{"name": "old-plans.zip", "why": "type"},
+                                            {"name": "big-scan.pdf", "why": "size"}]
+    assert "big-scan.pdf" in req.description and "1 MB" in req.description

@@ -51,9 +51,13 @@ class HelpDesk:
 
     def create_schema(self) -> None:
         """Create every table directly (tests and throw-away databases; else use migrations)."""
-        from hdcore.models import Base
+        from hdcore.models import Base, ConfigStamp
+        from hdcore.shared_config import new_token
 
         Base.metadata.create_all(self.engine)
+        with self.sessions.begin() as session:
+            if session.get(ConfigStamp, 1) is None:
+                session.add(ConfigStamp(id=1, token=new_token()))
 
     def report_session(self) -> Session:
         """A new session for reading reports (on the replica when one is configured; it may

@@ -84,14 +84,12 @@ def begin_for_writing(session: Session) -> None:
 
 def make_session_factory(engine: Engine, **info: Any) -> sessionmaker[Session]:
     """A session factory whose sessions carry ``info`` (the plugin host) and send signals."""
-    from hdcore import fresh
-    from hdcore.host import forget_plugin_state
+    from hdcore import fresh, shared_config
 
     factory = sessionmaker(bind=engine, expire_on_commit=False, info=info)
     signals.install(factory)
-    # the plugin state a session read holds for one transaction: the next one reads it anew
-    event.listen(factory, "after_commit", forget_plugin_state)
-    event.listen(factory, "after_rollback", forget_plugin_state)
+    # settings kept per process (plugin state, SLA policies): checked once per transaction
+    shared_config.install(factory)
     # requests filed in a transaction are known only until it ends or anything rolls back
     event.listen(factory, "after_commit", fresh.forget)
     event.listen(factory, "after_soft_rollback", fresh.forget)

@@ -19,7 +19,7 @@ from marshmallow import Schema
 from sqlalchemy import select
 
 import hdcore.i18n_marshmallow  # noqa: F401  (translatable marshmallow messages)
-from hdcore import hookspecs, i18n
+from hdcore import hookspecs, i18n, shared_config
 from hdcore.errors import NotFound, PluginError
 from hdcore.models import PluginState, User
 from hdcore.plugin import HelpdeskPlugin
@@ -41,14 +41,14 @@ ENTRY_POINT_GROUP = "hdcore.plugins"
 #: Hooks declared by interface layers (web, CLI) rather than by the core.
 INTERFACE_HOOK_PREFIXES = ("hd_web_", "hd_cli_")
 CORE_PLUGIN = "core"
-#: Where a session keeps the plugin state it read for its current transaction.
-PLUGIN_STATE_KEY = "hd_disabled_plugins"
+
+shared_config.watch(PluginState)
 
 
-def forget_plugin_state(session: Session, *_: Any) -> None:
-    """Drop the plugin state ``session`` read: its transaction ended or switched a plugin,
-    so the next question reads the table again (and sees other processes' changes)."""
-    session.info.pop(PLUGIN_STATE_KEY, None)
+def forget_plugin_state(session: Session) -> None:
+    """Say that ``session``'s transaction switched a plugin: the rest of it reads the plugin
+    state anew, and every process does at its next transaction (see hdcore.shared_config)."""
+    shared_config.changed(session)
 
 
 class EmptyDetails(Schema):
@@ -201,19 +201,18 @@ class PluginHost:
     def disabled_plugins(self, session: Session) -> frozenset[str]:
         """Names of the plugins switched off (essential ones never are).
 
-        Read once per transaction of ``session`` (a page asks dozens of times): the answer is
-        kept in the session until its transaction ends, and dropped at once when this
-        transaction switches a plugin (see :func:`forget_plugin_state`).
+        A page asks dozens of times and every request filed asks: the answer is kept in this
+        process until the plugin state changes anywhere (see :mod:`hdcore.shared_config`).
         """
-        cached = session.info.get(PLUGIN_STATE_KEY)
-        if cached is not None:
-            return cast(frozenset[str], cached)
-        rows = session.scalars(select(PluginState.name).where(PluginState.enabled.is_(False)))
-        found = frozenset(
-            n for n in rows if self.pm.has_plugin(n) and not self._is_essential(n)
-        )
-        session.info[PLUGIN_STATE_KEY] = found
-        return found
+        kept = shared_config.cache(session, "plugins")
+        found = kept.get(id(self))
+        if found is None:
+            rows = session.scalars(select(PluginState.name)
+                                   .where(PluginState.enabled.is_(False)))
+            found = frozenset(
+                n for n in rows if self.pm.has_plugin(n) and not self._is_essential(n))
+            kept[id(self)] = found
+        return cast(frozenset[str], found)
 
     def plugin_settings(self, session: Session, name: str) -> dict[str, Any]:
         """The plugin's settings: its defaults overlaid with what the administrator saved."""

@@ -231,6 +231,16 @@ def upgrade(helpdesk: HelpDesk, target: str = "heads") -> None:
                 f"first. Tables found: {', '.join(sorted(present))}"
             )
     _run(helpdesk, command.upgrade, target)
+    _new_stamp(helpdesk)
+
+
+def _new_stamp(helpdesk: HelpDesk) -> None:
+    # Migrations may change settings without the ORM: processes still running re-read them.
+    from hdcore import shared_config
+
+    with helpdesk.engine.begin() as conn:
+        if inspect(conn).has_table("config_stamp"):
+            shared_config.bump(conn)
 
 
 def downgrade(helpdesk: HelpDesk, target: str) -> None:

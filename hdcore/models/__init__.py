@@ -83,7 +83,7 @@ from hdcore.models.surveys import (
     SurveyQuestion,
     SurveyResponse,
 )
-from hdcore.models.system import PluginState, Sequence
+from hdcore.models.system import ConfigStamp, PluginState, Sequence
 from hdcore.models.vendor import Vendor, VendorContact, VendorContract, VendorEngagement
 
 __all__ = [
@@ -105,6 +105,7 @@ __all__ = [
     "Base",
     "Channel",
     "Comment",
+    "ConfigStamp",
     "CounterDefinition",
     "CounterKind",
     "CounterReading",

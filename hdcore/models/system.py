@@ -1,4 +1,5 @@
-"""Bookkeeping tables: plugin state (enabled flag and settings) and named counters."""
+"""Bookkeeping tables: plugin state (enabled flag and settings), named counters, and the stamp
+of the settings every process keeps in memory."""
 
 from __future__ import annotations
 
@@ -30,3 +31,14 @@ class Sequence(Base):
 
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[int] = mapped_column(default=0)
+
+
+class ConfigStamp(Base):
+    """One row whose token changes with every change to the settings processes keep in memory
+    (plugins switched on or off, SLA policies and calendars; see :mod:`hdcore.shared_config`):
+    a process compares it with the token its copy was read under."""
+
+    __tablename__ = "config_stamp"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    token: Mapped[str] = mapped_column(String(32))

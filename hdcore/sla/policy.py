@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
+from hdcore import shared_config
 from hdcore.i18n import _
 from hdcore.models import (
     ANY_CATEGORY,
@@ -49,7 +50,8 @@ ACTION_LABELS = {
     NOTIFY_MANAGER: _("Escalate to the IT manager"),
 }
 
-_CACHE = "hd_sla_cache"
+_CACHE = "sla"
+shared_config.watch(SlaCalendar, SlaCalendarDay, SlaPolicy, SlaReminderPolicy)
 #: Calendars built per process, under the content of the rows they were built from.
 _BUILT: OrderedDict[Any, WorkCalendar] = OrderedDict()
 _BUILT_MAX = 64
@@ -130,17 +132,14 @@ def levels_from_json(raw: Any) -> tuple[Level, ...]:
 
 
 def _cache(session: Session) -> dict[Any, Any]:
-    tx = session.get_transaction()
-    entry = session.info.get(_CACHE)
-    if entry is None or entry[0] is not tx:
-        entry = (tx, {})
-        session.info[_CACHE] = entry
-    return entry[1]
+    # kept in the process until a policy or calendar changes anywhere (hdcore.shared_config)
+    return shared_config.cache(session, _CACHE)
 
 
 def invalidate(session: Session) -> None:
-    """Forget the policies and calendars read in this transaction (after changing one)."""
-    session.info.pop(_CACHE, None)
+    """Say that this transaction changed a policy or calendar: it and every process read
+    them anew."""
+    shared_config.changed(session)
 
 
 def work_calendar(session: Session, calendar_id: int) -> WorkCalendar:

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hdcore import shared_config
 from hdcore.errors import HelpdeskError
 from hdcore.models import Group, RoutingRule, RoutingSetting, ServiceRequest, Skill, User
 from hdcore.plugin_types import RouteSuggestion
@@ -37,9 +38,24 @@ class Route:
     person: User | None = None
 
 
+shared_config.watch(RoutingSetting)
+
+
 def setting_of(session: Session, category: str) -> RoutingSetting | None:
     """The category's routing switch (None: never set, so automatic assignment is off)."""
     return session.get(RoutingSetting, category)
+
+
+def switch_of(session: Session, category: str) -> tuple[bool, bool]:
+    """Whether the category routes new requests, and whether it follows its plugin's
+    suggestions: asked for every request filed, so kept per process (hdcore.shared_config)."""
+    kept = shared_config.cache(session, "routing")
+    found = kept.get(category)
+    if found is None:
+        row = setting_of(session, category)
+        found = (False, False) if row is None else (bool(row.enabled), bool(row.use_suggestion))
+        kept[category] = found
+    return found  # type: ignore[no-any-return]
 
 
 def rules_of(session: Session, category: str, *, enabled_only: bool = False
@@ -137,8 +153,8 @@ def route_new_request(session: Session, request: ServiceRequest,
     suggestion, the policy, the candidates with their load and capacity, who was skipped and
     why, and who was chosen. When no route is found, an internal ``unrouted`` event says why.
     """
-    setting = setting_of(session, request.category)
-    if setting is None or not setting.enabled:
+    enabled, use_suggestion = switch_of(session, request.category)
+    if not enabled:
         return
     from hdcore.services.assignment import assign  # the services import this module
 
@@ -146,7 +162,7 @@ def route_new_request(session: Session, request: ServiceRequest,
     route: Route | None = None
     if rule is not None:
         route = Route("rule", rule.group, skill=rule.skill, rule=rule)
-    elif suggestion is not None and setting.use_suggestion:
+    elif suggestion is not None and use_suggestion:
         route, problem = _suggested_route(session, suggestion)
         if route is None:
             _unrouted(session, request, problem or "no_rule",

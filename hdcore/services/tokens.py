@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from hdcore.errors import HelpdeskError, NotFound, PermissionDenied, ValidationFailed
 from hdcore.i18n import _
@@ -125,7 +125,8 @@ def authenticate_token(session: Session, secret: str) -> User:
         raise InvalidToken(str(_("The token is not valid.")))
     digest = hash_token(secret)
     match = None
-    for candidate in session.scalars(select(ApiToken).where(
+    # the account with the token, in one statement: every API call asks
+    for candidate in session.scalars(select(ApiToken).options(joinedload(ApiToken.user)).where(
             ApiToken.prefix == secret[:PREFIX_LENGTH])):
         if hmac.compare_digest(candidate.token_hash, digest):
             match = candidate

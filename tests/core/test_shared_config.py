@@ -141,3 +141,14 @@ def test_any_orm_change_to_a_watched_table_changes_the_stamp(
     session.commit()
     with other.session_scope() as s:
         assert not other.host.category_enabled(s, "loan")
+
+
+def test_routing_switched_on_elsewhere_routes_the_next_request(
+        helpdesk: HelpDesk, other: HelpDesk, session: Session, people: SimpleNamespace) -> None:
+    from hdcore.routing.engine import switch_of
+
+    with other.session_scope() as s:
+        assert switch_of(s, "loan") == (False, False)
+    svc.set_routing(session, people.admin, "loan", enabled=True, use_suggestion=False)
+    with other.session_scope() as s:
+        assert switch_of(s, "loan") == (True, False)

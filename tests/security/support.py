@@ -3,6 +3,8 @@ each role."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from types import SimpleNamespace
 
 from flask import Flask
@@ -54,3 +56,13 @@ def call(app: Flask, world: SimpleNamespace, cookies: dict[str | None, tuple[str
 def to_login(resp: TestResponse) -> bool:
     """Whether ``resp`` sends the caller to the login page."""
     return resp.status_code in {301, 302, 303} and "/login" in (resp.location or "")
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 20) -> bool:
+    """Whether ``condition`` came true within ``seconds`` (checked every 50 ms)."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()

@@ -13,7 +13,6 @@ import contextlib
 import logging
 import sqlite3
 import threading
-import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +29,7 @@ from hdcore import HelpDesk, clock, worker
 from hdcore import services as svc
 from hdcore.models import OutboxMessage
 from tests.core.sample_plugin import LoanPlugin
+from tests.security.support import wait_for
 from tests.web.conftest import Browser
 from web.app import create_app
 
@@ -173,15 +173,6 @@ def outbox(helpdesk: HelpDesk) -> list[tuple[str, str, int]]:
     with helpdesk.session_scope() as s:
         return [(m.message_id, m.status, m.attempts)
                 for m in s.scalars(select(OutboxMessage).order_by(OutboxMessage.id))]
-
-
-def wait_for(condition: Callable[[], bool], seconds: float = 20) -> bool:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
 
 
 def test_worker_waits_for_the_database_and_loses_nothing(

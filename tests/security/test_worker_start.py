@@ -12,14 +12,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from hdcore import HelpDesk
 from hdcore.testing.postgres import PostgresServer
+from tests.security.support import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.postgres
@@ -29,16 +28,6 @@ pytestmark = pytest.mark.postgres
 def database_url(postgres_url: str) -> str:
     """The test's PostgreSQL database (see the module docstring for why not SQLite)."""
     return postgres_url
-
-
-def wait_for(condition: Callable[[], bool], seconds: float = 30) -> bool:
-    """Whether ``condition`` came true within ``seconds``."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
 
 
 def test_a_worker_started_while_the_database_is_down_waits_then_runs(

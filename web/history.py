@@ -322,6 +322,8 @@ def _escalation(entry: HistoryEntry) -> None:
         entry.text = (_("escalated the request to level %(n)d", n=level)
                       if isinstance(level, int) else _("escalated the request"))
     _reason(entry, ev.data)
+    if going_down and ev.data.get("note"):  # what the lead or manager wrote when lowering it
+        entry.remarks.append(_("Note: %(note)s", note=str(ev.data["note"])))
 
 
 def _created(entry: HistoryEntry, req: ServiceRequest) -> None:

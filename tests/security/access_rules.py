@@ -200,6 +200,7 @@ RULES: list[Rule] = [
     *rule("desk.comment", "POST", STAFF),
     *rule("desk.edit", "GET POST", STAFF),
     *rule("desk.escalate", "POST", STAFF),
+    *rule("desk.de_escalate", "POST", DISPATCHERS),
     *rule("desk.step", "POST", STAFF, args=_step),
     *rule("desk.take", "POST", STAFF),
     *rule("desk.add_task", "POST", STAFF),

@@ -478,6 +478,24 @@ def test_escalate_with_a_reason(browser, people, session, req):
     assert "Needs a purchase decision" in text(b.get(page))
 
 
+def test_the_lead_de_escalates_from_the_request_page(browser, people, session, req):
+    svc.escalate(session, people.tech, req.id, "Needs a purchase decision")
+    page = f"/desk/r/{req.number}"
+    assert "/de-escalate" not in text(browser("li.na").get(page))  # technicians do not
+    assert browser("li.na").post(f"{page}/de-escalate", {}, page=page).status_code == 403
+    lead = browser("wang.fang")
+    html = text(lead.get(page))
+    assert f'action="{page}/de-escalate"' in html
+    resp = lead.post(f"{page}/de-escalate", {"note": "Bought; back to normal",
+                                             "version": str(reload(session, req).version)},
+                     page=page)
+    assert resp.status_code == 302 and resp.location == f"{page}#escalation"
+    assert reload(session, req).escalation_level == 0
+    after = text(lead.get(page))
+    assert "is no longer escalated" in after and "/de-escalate" not in after
+    assert "Bought; back to normal" in after  # the note is in the history
+
+
 # -- tasks ---------------------------------------------------------------------------------
 
 def test_add_tasks_and_dependency_refusal(browser, people, session, req):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -145,6 +145,20 @@ def escalate(number: str) -> Page:
         req, "escalate", {"reason": reason},
         lambda: svc.escalate(db(), current_user, req.id, reason),
         _("The request was escalated; the IT manager is informed."))
+
+
+@bp.route("/r/<number>/de-escalate", methods=["POST"])
+def de_escalate(number: str) -> Page:
+    """Take the request off the escalated list (the lead or a manager), with a note."""
+    if not current_user.is_supervisor:
+        abort(403)
+    req = load_visible(db(), current_user, number)
+    note = request.form.get("note", "")
+    return attempt(
+        req, "de_escalate", {"note": note},
+        lambda: svc.de_escalate(db(), current_user, req.id, note,
+                                expected_version=form_version()),
+        _("%(number)s is no longer escalated.", number=req.number), "escalation")
 
 
 @bp.route("/r/<number>/tasks", methods=["POST"])

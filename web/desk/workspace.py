@@ -142,6 +142,7 @@ def render_workspace(req: ServiceRequest, forms: dict[str, FormState] | None = N
         can_edit=not is_final and works,
         can_add_task=not is_final and works,
         can_escalate=open_work and works,
+        can_de_escalate=bool(req.escalation_level) and user.is_supervisor,
     ), status
 
 

@@ -83,8 +83,7 @@ def changed(session: Session) -> None:
     than through the ORM, or must show before the next flush): the stamp gets a new token and
     the rest of the transaction reads the settings anew."""
     _mark(session)
-    session.connection().execute(
-        update(ConfigStamp).where(ConfigStamp.id == 1).values(token=new_token()))
+    bump(session.connection())
 
 
 def bump(connection: Any) -> None:

@@ -11,15 +11,12 @@ on the same calendar reuses it instead of parsing its working hours and dated da
 
 from __future__ import annotations
 
-import json
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Text, cast, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hdcore import shared_config
@@ -52,10 +49,6 @@ ACTION_LABELS = {
 
 _CACHE = "sla"
 shared_config.watch(SlaCalendar, SlaCalendarDay, SlaPolicy, SlaReminderPolicy)
-#: Calendars built per process, under the content of the rows they were built from.
-_BUILT: OrderedDict[Any, WorkCalendar] = OrderedDict()
-_BUILT_MAX = 64
-_BUILT_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -152,34 +145,16 @@ def work_calendar(session: Session, calendar_id: int) -> WorkCalendar:
 
 
 def _read_calendar(session: Session, calendar_id: int) -> WorkCalendar:
-    # Plain rows, and the JSON columns as their text: reading them is cheap; building the
-    # calendar from them is not, so the built calendar is kept under the rows' whole content
-    # (any change to the calendar or its days, by any process, gives another key).
+    # Plain rows: the calendar is plain data, the ORM's objects would only be thrown away.
+    # (Read once per process until a setting changes: see _cache.)
     c, d = SlaCalendar.__table__.c, SlaCalendarDay.__table__.c
-    head = session.execute(select(c.name, c.timezone, cast(c.week, Text),
-                                  cast(c.workday_hours, Text))
+    head = session.execute(select(c.name, c.timezone, c.week, c.workday_hours)
                            .where(c.id == calendar_id)).first()
     if head is None:
         raise LookupError(f"no calendar {calendar_id}")
-    days = session.execute(select(d.day, d.kind, d.name, cast(d.hours, Text))
-                           .where(d.calendar_id == calendar_id).order_by(d.day)).all()
-    key = (tuple(head), tuple(tuple(row) for row in days))
-    with _BUILT_LOCK:
-        found = _BUILT.get(key)
-        if found is not None:
-            _BUILT.move_to_end(key)
-            return found
-    built = _build_calendar(head[0], head[1], _json(head[2]), _json(head[3]),
-                            [(day, kind, name, _json(hours)) for day, kind, name, hours in days])
-    with _BUILT_LOCK:
-        _BUILT[key] = built
-        while len(_BUILT) > _BUILT_MAX:
-            _BUILT.popitem(last=False)
-    return built
-
-
-def _json(text: str | None) -> Any:
-    return json.loads(text) if text else None
+    days = session.execute(select(d.day, d.kind, d.name, d.hours)
+                           .where(d.calendar_id == calendar_id)).all()
+    return _build_calendar(head.name, head.timezone, head.week, head.workday_hours, days)
 
 
 def to_work_calendar(row: SlaCalendar) -> WorkCalendar:

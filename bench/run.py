@@ -19,6 +19,7 @@ import platform
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import version
@@ -28,6 +29,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bench import floor_app, report, scenarios, server
+from bench.client import Response, Stats
 from bench.dataset import Dataset, generate, load
 from hdcore import HelpDesk, Settings, migrate
 from hdcore.models import ServiceRequest
@@ -88,15 +90,10 @@ def measure(target: Target, n: int, repeats: scenarios.Repeats, articles: int,
            "HELPDESK_SECRET_KEY": SECRET}
     app = server.start(f"helpdesk-{target.database}-{n}", "web.wsgi:app", env, 2, target.home)
     try:
-        cpu = app.cpu_seconds()
-        made, answers = scenarios.creates(hd, [app.address], data, employee_tokens, repeats)
-        if made.errors:
-            sample = next((a for a in answers if a.status != 201), None)
-            raise RuntimeError(f"{made.errors} creates failed, e.g. {sample}")
-        # what one create costs the web workers: with two cores shared by the workers and the
-        # client, this and not the database decides how many creates a second are possible
-        run.figures.append({**made.row(), "cpu_ms": round(
-            (app.cpu_seconds() - cpu) * 1000 / max(1, len(answers)), 2)})
+        run.figures.append(throughput(app, lambda: scenarios.creates(
+            hd, [app.address], data, employee_tokens, repeats)))
+        run.figures.append(throughput(app, lambda: scenarios.api_reads(
+            hd, app.address, data, api_tokens, repeats)))
         for stats in scenarios.pages(hd, app.address, data, api_tokens, repeats):
             if stats.errors:
                 raise RuntimeError(f"{stats.label}: {stats.errors} errors, {stats.first_error}")
@@ -109,6 +106,19 @@ def measure(target: Target, n: int, repeats: scenarios.Repeats, articles: int,
     run.floor = measure_floor(target, repeats)
     report.print_run(run)
     return run
+
+
+def throughput(app: server.Server,
+               series: Callable[[], tuple[Stats, list[Response]]]) -> dict[str, Any]:
+    """Run a concurrent series against ``app``: its figures and the processor time the web
+    workers spent per call (with two cores shared by the workers and the client, that and not
+    the database decides how many calls a second are possible)."""
+    cpu = app.cpu_seconds()
+    stats, answers = series()
+    if stats.errors:
+        raise RuntimeError(f"{stats.label}: {stats.errors} failed, {stats.first_error}")
+    return {**stats.row(), "cpu_ms": round(
+        (app.cpu_seconds() - cpu) * 1000 / max(1, len(answers)), 2)}
 
 
 def measure_floor(target: Target, repeats: scenarios.Repeats) -> dict[str, dict[str, Any]]:

@@ -102,6 +102,23 @@ def creates(hd: HelpDesk, addresses: list[Address], data: Dataset, api_tokens: d
                       repeats.creates_per_client, expect=(201,))
 
 
+def api_reads(hd: HelpDesk, address: Address, data: Dataset, api_tokens: dict[str, str],
+              repeats: Repeats) -> tuple[Stats, list[Response]]:
+    """A technician's requests read through ``GET /api/v1/requests/{id}`` by as many clients
+    at once as file requests: the least an authenticated API call does (check the token, read
+    one request, answer in JSON), as a second reference beside the floor's bare insert."""
+    ids = [request_id for request_id, _n in assigned_to(hd, data.technicians[0])]
+    token = api_tokens[data.technicians[0]]
+
+    def fetch(client: int, i: int) -> Response:
+        request_id = ids[(client * repeats.creates_per_client + i) % len(ids)]
+        return call(address, "GET", f"/api/v1/requests/{request_id}",
+                    headers={"Authorization": f"Bearer {token}"})
+
+    return concurrent(f"read one request (API, {repeats.clients} clients)", fetch,
+                      repeats.clients, repeats.creates_per_client, expect=(200,))
+
+
 def pages(hd: HelpDesk, address: Address, data: Dataset, api_tokens: dict[str, str],
           repeats: Repeats) -> list[Stats]:
     """The pages people wait for, one client at a time (latency, not throughput)."""

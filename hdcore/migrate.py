@@ -246,6 +246,7 @@ def _new_stamp(helpdesk: HelpDesk) -> None:
 def downgrade(helpdesk: HelpDesk, target: str) -> None:
     """Take the database back to ``target`` (``base`` removes every table the migrations made)."""
     _run(helpdesk, command.downgrade, target)
+    _new_stamp(helpdesk)
 
 
 def stamp(helpdesk: HelpDesk, target: str = "heads") -> None:

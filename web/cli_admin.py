@@ -8,6 +8,8 @@ import click
 
 from hdcore import Role
 from hdcore import services as svc
+from hdcore.migrate import MigrationError
+from hdcore.plugin_removal import drop_plugin_tables, plugin_tables
 from web.cli_base import CliState, pass_state
 
 
@@ -63,6 +65,31 @@ def plugins_enable(state: CliState, name: str) -> None:
 def plugins_disable(state: CliState, name: str) -> None:
     """Switch the plugin NAME off (its categories take no new requests)."""
     _switch(state, name, False)
+
+
+@plugins_group.command("drop-tables")
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_state
+def plugins_drop_tables(state: CliState, name: str, yes: bool) -> None:
+    """Remove the plugin NAME's tables (and their rows) before uninstalling its package.
+
+    Takes the plugin's migration branch down, so that `helpdesk db upgrade` still works once
+    the package is gone. Refused while the plugin is enabled, and when requests were filed in
+    its categories (keep it installed and disabled then).
+    """
+    hd = state.ready_helpdesk()
+    try:
+        found = plugin_tables(hd, name)
+    except MigrationError as exc:
+        raise click.ClickException(str(exc)) from exc
+    listed = ", ".join(f"{t} ({rows} row(s))" for t, rows in found.rows.items()) or "none left"
+    click.echo(f"The plugin {name}'s tables in {state.display_url}: {listed}.")
+    if not yes:
+        click.confirm("Remove them, with their rows, for good?", abort=True)
+    drop_plugin_tables(hd, name)
+    click.echo(f"Removed the plugin {name}'s tables; its package can now be uninstalled. "
+               "While it stays installed, `helpdesk db upgrade` makes them again, empty.")
 
 
 @click.group("user")

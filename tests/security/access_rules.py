@@ -280,6 +280,7 @@ RULES: list[Rule] = [
     *rule("admin.set_active", "POST", ADMIN),
     *rule("admin.reset_password", "POST", ADMIN),
     *rule("admin.import_users", "GET POST", ADMIN),
+    *rule("admin.import_users_rejected", "POST", ADMIN, args={"fmt": lambda w: "csv"}),
     *rule("admin.new_user", "GET POST", ADMIN),
     # The REST API (bearer tokens; anonymous callers get 401).
     *rule("api_auth.create_token", "POST", EVERYONE, anonymous=OK),

@@ -3,6 +3,7 @@ automatic assignment on the desk's request page."""
 
 from __future__ import annotations
 
+import html as html_lib
 import io
 import re
 
@@ -13,6 +14,7 @@ from hdcore import services as svc
 from hdcore.models import RoutingRule, Skill, StaffCapacity
 from hdcore.queries.resources import capacities, leaves_of, skill_levels
 from hdcore.routing import rules_of, setting_of
+from hdcore.tabular import read_grid
 
 ERP_DETAILS = {"request_type": "question", "module": "INV", "environment": "production",
                "business_impact": "one_user"}
@@ -153,6 +155,17 @@ def test_uploading_a_gbk_file_imports_good_rows_and_reports_the_bad(browser, peo
     rejected = re.search(r'<table class="table compact rejected-rows">.*?</table>', html, re.S)
     assert rejected and ">3<" in rejected.group(0)
     assert "姓名" in rejected.group(0) and "邮箱" in rejected.group(0)
+    # the rejected row comes back as a file to correct: its cells as read, and why
+    carried = html_lib.unescape(re.search(r'name="rejected" value="([^"]+)"', html).group(1))
+    download = admin.post("/admin/users/import/rejected.csv", {"rejected": carried},
+                          page="/admin/users/import")
+    assert download.status_code == 200
+    assert download.headers["Content-Disposition"] == "attachment; filename=rejected-rows.csv"
+    header, row = read_grid(download.data).rows[0][1], read_grid(download.data).rows[1][1]
+    assert header[:3] == ["Row", "工号", "姓名"] and header[-1] == "Errors"
+    assert row[:3] == ["3", "E3002", ""] and "姓名" in row[-1] and "邮箱" in row[-1]
+    assert admin.post("/admin/users/import/rejected.csv", {"rejected": "[1"},
+                      page="/admin/users/import").status_code == 400
     fresh(session)
     new = session.scalar(select(User).where(User.employee_no == "E3001"))
     assert new.full_name == "钱多多" and new.department.code == "PROD"

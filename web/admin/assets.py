@@ -30,9 +30,9 @@ from hdcore.services.counter_rules import (
 )
 from hdcore.services.counters import all_counters, create_counter, get_counter, update_counter
 from hdcore.services.csv_input import ENCODINGS
-from hdcore.services.imports import ImportReport, RejectedRow
-from hdcore.tabular import write_table
+from hdcore.services.imports import ImportReport
 from web.admin.blueprint import bp
+from web.admin.import_results import announce, rejected_file, rejected_json
 from web.context import db, host
 
 COUNTER_FIELDS = ("asset_type", "code", "name", "unit", "kind", "max_value")
@@ -233,40 +233,11 @@ def asset_import() -> tuple[str, int]:
     except ValidationFailed as exc:
         return _import_page(values, exc.errors, status=400)
     report = run(db(), current_user, table)
-    rejected = ""
-    if report.rejected:
-        flash(_("%(ok)d of %(n)d rows imported; %(bad)d rejected (see below).",
-                ok=report.imported, n=report.rows, bad=len(report.rejected)), "error")
-        fields = list(table.columns)
-        by_line = {row.line: row for row in table.rows}
-        rejected = json.dumps({
-            "headers": [table.columns[f] for f in fields],
-            "rows": [{"line": r.line, "cells": [by_line[r.line].values.get(f, "")
-                                                for f in fields] if r.line in by_line else [],
-                      "errors": r.errors} for r in report.rejected]}, ensure_ascii=False)
-    else:
-        flash(_("All %(n)d rows imported.", n=report.rows), "success")
-    return _import_page(values, {}, report, rejected)
+    announce(report)
+    return _import_page(values, {}, report, rejected_json(table, report))
 
 
 @bp.route("/assets/import/rejected.<fmt>", methods=["POST"])
 def asset_import_rejected(fmt: str) -> Response:
     """The rejected rows of the import just shown, as a file to correct and import again."""
-    if fmt not in ("csv", "xlsx"):
-        abort(404)
-    try:
-        data = json.loads(request.form.get("rejected", ""))
-        headers = [str(h) for h in data["headers"]]
-        rows = [RejectedRow(int(r["line"]), "", dict(r["errors"])) for r in data["rows"]]
-        cells = {int(r["line"]): [str(c) for c in r["cells"]] for r in data["rows"]}
-    except (ValueError, KeyError, TypeError):
-        abort(400)
-    out = []
-    for row in rows:
-        reasons = "; ".join(f"{_('row') if col == '_row' else col}: {' '.join(map(str, msgs))}"
-                            for col, msgs in row.errors.items())
-        out.append([row.line, *(cells.get(row.line) or [""] * len(headers)), reasons])
-    body, mimetype = write_table(fmt, [_("Row"), *headers, _("Errors")], out,
-                                 title=_("Rejected rows"))
-    return Response(body, mimetype=mimetype, headers={
-        "Content-Disposition": f"attachment; filename=rejected-rows.{fmt}"})
+    return rejected_file(fmt)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, render_template, request
+from flask import Response, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,6 +15,7 @@ from hdcore.services.import_departments import DEPARTMENT_COLUMNS
 from hdcore.services.imports import USER_COLUMNS
 from web.admin.blueprint import bp
 from web.admin.common import form_failed
+from web.admin.import_results import announce, rejected_file, rejected_json
 from web.context import db
 
 #: What can be imported: the reader and the importer of each kind.
@@ -25,10 +26,11 @@ KINDS = {
 
 
 def _page(values: dict[str, str], errors: dict[str, list[str]], report: Any = None,
-          status: int = 200) -> tuple[str, int]:
+          rejected_json: str = "", status: int = 200) -> tuple[str, int]:
     return render_template(
         "admin/resources_import.html", values=values, errors=errors, report=report,
-        encodings=ENCODINGS, user_columns=USER_COLUMNS, department_columns=DEPARTMENT_COLUMNS,
+        rejected_json=rejected_json, encodings=ENCODINGS, user_columns=USER_COLUMNS,
+        department_columns=DEPARTMENT_COLUMNS,
     ), status
 
 
@@ -51,9 +53,11 @@ def import_users() -> tuple[str, int]:
     except ValidationFailed as exc:
         return _page(values, form_failed(exc), status=400)
     report = run(db(), current_user, table)
-    if report.rejected:
-        flash(_("%(ok)d of %(n)d rows imported; %(bad)d rejected (see below).",
-                ok=report.imported, n=report.rows, bad=len(report.rejected)), "error")
-    else:
-        flash(_("All %(n)d rows imported.", n=report.rows), "success")
-    return _page(values, {}, report)
+    announce(report)
+    return _page(values, {}, report, rejected_json(table, report))
+
+
+@bp.route("/users/import/rejected.<fmt>", methods=["POST"])
+def import_users_rejected(fmt: str) -> Response:
+    """The rejected rows of the import just shown, as a file to correct and import again."""
+    return rejected_file(fmt)

@@ -16,11 +16,11 @@ from hdcore.services.assets_io import (
     import_readings,
     read_assets,
     read_readings,
-    rejected_rows_file,
 )
 from hdcore.services.csv_input import ENCODINGS, CsvTable
 from hdcore.services.imports import ImportReport
 from web.cli_base import CliState, pass_state
+from web.cli_import import report_option, write_rejected_report
 
 _encoding_option = click.option(
     "--encoding", type=click.Choice(list(ENCODINGS)), default="auto", show_default=True,
@@ -30,10 +30,6 @@ _user_option = click.option(
     "--as", "username", metavar="USER",
     help="The account the changes are recorded under (a technician, the lead or an "
          "administrator); default: the system.")
-_report_option = click.option(
-    "--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write the rejected rows (CSV, or XLSX by the name's ending); default: "
-         "FILE's name with .rejected.csv, written only when rows are rejected.")
 
 
 def _actor(state: CliState, username: str | None) -> User | None:
@@ -91,14 +87,8 @@ def _run(ctx: click.Context, state: CliState, file: Path, encoding: str, usernam
             except ValidationFailed as exc:
                 raise _fail(exc) from None
     _print_report(report)
+    write_rejected_report(file, table, report, report_path)
     if report.rejected:
-        target = report_path or file.with_name(file.stem + ".rejected.csv")
-        fmt = "xlsx" if target.suffix.lower() == ".xlsx" else "csv"
-        data, _mime = rejected_rows_file(table, report, fmt)
-        target.write_bytes(data)
-        click.echo(f"The rejected rows, with the reasons, are in {target}: correct them there "
-                   "and import that file again (rows already imported are updated, not "
-                   "duplicated).", err=True)
         ctx.exit(1)
 
 
@@ -111,7 +101,7 @@ def assets_group() -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_encoding_option
 @_user_option
-@_report_option
+@report_option
 @pass_state
 @click.pass_context
 def import_assets_command(ctx: click.Context, state: CliState, file: Path, encoding: str,
@@ -162,7 +152,7 @@ def counters_group() -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_encoding_option
 @_user_option
-@_report_option
+@report_option
 @pass_state
 @click.pass_context
 def import_readings_command(ctx: click.Context, state: CliState, file: Path, encoding: str,

@@ -10,12 +10,33 @@ import click
 from hdcore import services as svc
 from hdcore.services.csv_input import ENCODINGS, CsvTable
 from hdcore.services.imports import ImportReport
+from hdcore.services.rejected_rows import rejected_rows_file
 from web.cli_base import CliState, pass_state
 
 _encoding_option = click.option(
     "--encoding", type=click.Choice(list(ENCODINGS)), default="auto", show_default=True,
     help="The file's encoding: detected from its bytes (UTF-8 with or without BOM, UTF-16, "
          "else GBK), or as given (gbk: a CSV saved by Excel on Chinese Windows).")
+
+report_option = click.option(
+    "--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the rejected rows (CSV, or XLSX by the name's ending); default: "
+         "FILE's name with .rejected.csv, written only when rows are rejected.")
+
+
+def write_rejected_report(file: Path, table: CsvTable, report: ImportReport,
+                          report_path: Path | None) -> None:
+    """Write the rejected rows (cells and reasons) next to ``file`` or to ``report_path``, and
+    say where; nothing when no row was rejected."""
+    if not report.rejected:
+        return
+    target = report_path or file.with_name(file.stem + ".rejected.csv")
+    fmt = "xlsx" if target.suffix.lower() == ".xlsx" else "csv"
+    data, _mime = rejected_rows_file(table, report, fmt)
+    target.write_bytes(data)
+    click.echo(f"The rejected rows, with the reasons, are in {target}: correct them there "
+               "and import that file again (rows already imported are updated, not "
+               "duplicated).", err=True)
 
 
 @click.group("import")
@@ -40,12 +61,10 @@ def _print_report(report: ImportReport) -> None:
         for column, reasons in row.errors.items():
             where = "row" if column == "_row" else column
             click.echo(f"    {where}: {' '.join(reasons)}", err=True)
-    click.echo("Correct these rows and import the file again: rows already imported are "
-               "updated, not duplicated.", err=True)
 
 
 def _run(ctx: click.Context, state: CliState, file: Path, encoding: str,
-         read: Callable[[bytes, str], CsvTable],
+         report_path: Path | None, read: Callable[[bytes, str], CsvTable],
          run: Callable[..., ImportReport], noun: str) -> None:
     hd = state.ready_helpdesk()
     table = read(file.read_bytes(), encoding)
@@ -54,6 +73,7 @@ def _run(ctx: click.Context, state: CliState, file: Path, encoding: str,
             length=len(table.rows), label=f"Importing {noun}") as bar:
         report = run(session, None, table, progress=bar.update)
     _print_report(report)
+    write_rejected_report(file, table, report, report_path)
     if report.rejected:
         ctx.exit(1)
 
@@ -61,34 +81,37 @@ def _run(ctx: click.Context, state: CliState, file: Path, encoding: str,
 @import_group.command("users")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_encoding_option
+@report_option
 @pass_state
 @click.pass_context
 def import_users_command(ctx: click.Context, state: CliState, file: Path,
-                         encoding: str) -> None:
+                         encoding: str, report_path: Path | None) -> None:
     """Create or update accounts from FILE: a staff list or an HR export of employees.
 
     Columns (English or Chinese headers): username, name, e-mail, phone, employee number,
     role, department (code or name), department name (creates unknown departments), groups
     and skills (separated by ";", a skill as name:level), capacity. Rows are matched by user
     name, else by employee number, so importing a file again updates the accounts. In an
-    update an empty cell keeps the value and "-" clears it. Exits with status 1 when any row
-    was rejected (the report says which and why); the good rows are imported.
+    update an empty cell keeps the value and "-" clears it. The good rows are imported; when
+    a row is rejected, the rejected rows are written with the reasons to a file to correct and
+    import again, and the exit status is 1.
     """
-    _run(ctx, state, file, encoding, svc.read_users, svc.import_users, "users")
+    _run(ctx, state, file, encoding, report_path, svc.read_users, svc.import_users, "users")
 
 
 @import_group.command("departments")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_encoding_option
+@report_option
 @pass_state
 @click.pass_context
 def import_departments_command(ctx: click.Context, state: CliState, file: Path,
-                               encoding: str) -> None:
+                               encoding: str, report_path: Path | None) -> None:
     """Create or update departments from FILE: code, name, cost centre, head.
 
-    The head is given by employee number or user name. Rows are matched by code. Exits with
-    status 1 when any row was rejected.
+    The head is given by employee number or user name. Rows are matched by code. Rejected
+    rows are written to a file as for users, and the exit status is 1.
     """
-    _run(ctx, state, file, encoding, svc.read_departments, svc.import_departments,
-         "departments")
+    _run(ctx, state, file, encoding, report_path, svc.read_departments,
+         svc.import_departments, "departments")
 

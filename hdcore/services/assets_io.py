@@ -302,24 +302,6 @@ def import_readings(session: Session, actor: Any, table: CsvTable, *,
 # -- reports and exports -----------------------------------------------------------------------
 
 
-def rejected_rows_file(table: CsvTable, report: ImportReport, fmt: str = "csv"
-                       ) -> tuple[bytes, str]:
-    """The rejected rows as a file to correct and import again: the row number, the row's
-    cells under the file's own headers, and the reasons."""
-    fields = list(table.columns)
-    headers = [str(_("Row")), *[table.columns[f] for f in fields], str(_("Errors"))]
-    by_line = {row.line: row for row in table.rows}
-    out: list[list[Any]] = []
-    for rejected in report.rejected:
-        row = by_line.get(rejected.line)
-        reasons = "; ".join(
-            f"{str(_('row')) if col == '_row' else col}: {' '.join(msgs)}"
-            for col, msgs in rejected.errors.items())
-        cells = [row.values.get(f, "") for f in fields] if row else [""] * len(fields)
-        out.append([rejected.line, *cells, reasons])
-    return write_table(fmt, headers, out, title=str(_("Rejected rows")))
-
-
 def export_rows(assets: Iterable[Asset]) -> Iterable[list[Any]]:
     """The export's rows (codes, user names and vendor names: what the import reads back)."""
     for a in assets:

@@ -16,9 +16,9 @@ from hdcore.services.assets_io import (
     import_readings,
     read_assets,
     read_readings,
-    rejected_rows_file,
 )
 from hdcore.services.counters import create_counter
+from hdcore.services.rejected_rows import rejected_rows_file
 from hdcore.tabular import read_grid, write_xlsx
 
 START = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)

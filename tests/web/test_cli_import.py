@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from hdcore import Department, HelpDesk, Settings, User
 from hdcore import services as svc
+from hdcore.tabular import read_grid
 from web.cli import main
 
 
@@ -62,11 +63,24 @@ def test_import_users_shows_progress_imports_good_rows_and_reports_bad_ones(url,
         assert [g.name for g in wu.groups] == ["Service Desk"]
         assert s.scalar(select(User).where(User.username == "xu.ming")) is None
 
+    # the rejected row is written beside the file, with the reasons, to correct and import
+    rejected = tmp_path / "staff.rejected.csv"
+    assert f"The rejected rows, with the reasons, are in {rejected}" in result.stderr
+    (_n, header), (_m, row) = read_grid(rejected.read_bytes()).rows
+    assert header[:3] == ["Row", "用户名", "姓名"] and header[-1] == "Errors"
+    assert row[:4] == ["3", "xu.ming", "徐明", "xu.ming@"] and "Unknown IT group" in row[-1]
+    rejected.write_text(rejected.read_text(encoding="utf-8-sig").replace(
+        "xu.ming@,", "xu.ming@example.com,").replace("Helpdesk", "Service Desk"),
+        encoding="utf-8-sig")
+    fixed = run(url, "import", "users", str(rejected))
+    assert fixed.exit_code == 0, fixed.output
+    assert "Imported 1 of 1 rows: 1 created" in fixed.stdout
+
     staff.write_bytes(staff.read_bytes().replace(b"xu.ming@,", b"xu.ming@example.com,")
                       .replace(b"Helpdesk", b"Service Desk"))
     again = run(url, "import", "users", str(staff), "--encoding", "gbk")
     assert again.exit_code == 0, again.output
-    assert "Imported 2 of 2 rows: 1 created, 0 updated, 1 unchanged." in again.stdout
+    assert "Imported 2 of 2 rows: 0 created, 0 updated, 2 unchanged." in again.stdout
 
 
 def test_import_departments_then_an_hr_export(url, desk, tmp_path):

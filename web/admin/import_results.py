@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 
 from hdcore.services.csv_input import CsvTable
 from hdcore.services.imports import ImportReport
-from hdcore.tabular import write_table
+from hdcore.services.rejected_rows import Rejected, rejected_rows, write_rejected
 
 FORMATS = ("csv", "xlsx")
 
@@ -34,13 +34,10 @@ def rejected_json(table: CsvTable, report: ImportReport) -> str:
     (empty when nothing was rejected)."""
     if not report.rejected:
         return ""
-    fields = list(table.columns)
-    by_line = {row.line: row for row in table.rows}
-    return json.dumps({
-        "headers": [table.columns[f] for f in fields],
-        "rows": [{"line": r.line, "cells": [by_line[r.line].values.get(f, "") for f in fields]
-                  if r.line in by_line else [], "errors": r.errors} for r in report.rejected],
-    }, ensure_ascii=False)
+    headers, rows = rejected_rows(table, report)
+    return json.dumps({"headers": headers, "rows": [
+        {"line": r.line, "cells": r.cells, "errors": dict(r.errors)} for r in rows]},
+        ensure_ascii=False)
 
 
 def rejected_file(fmt: str) -> Response:
@@ -50,16 +47,11 @@ def rejected_file(fmt: str) -> Response:
     try:
         data = json.loads(request.form.get("rejected", ""))
         headers = [str(h) for h in data["headers"]]
-        rows = [(int(r["line"]), [str(c) for c in r["cells"]], dict(r["errors"]))
+        rows = [Rejected(int(r["line"]), [str(c) for c in r["cells"]],
+                         {str(k): [str(m) for m in v] for k, v in dict(r["errors"]).items()})
                 for r in data["rows"]]
     except (ValueError, KeyError, TypeError, AttributeError):
         abort(400)
-    out = []
-    for line, cells, errors in rows:
-        reasons = "; ".join(f"{_('row') if col == '_row' else col}: {' '.join(map(str, msgs))}"
-                            for col, msgs in errors.items())
-        out.append([line, *(cells or [""] * len(headers)), reasons])
-    body, mimetype = write_table(fmt, [_("Row"), *headers, _("Errors")], out,
-                                 title=_("Rejected rows"))
+    body, mimetype = write_rejected(headers, rows, fmt)
     return Response(body, mimetype=mimetype, headers={
         "Content-Disposition": f"attachment; filename=rejected-rows.{fmt}"})

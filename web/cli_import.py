@@ -1,4 +1,4 @@
-"""``helpdesk import users|departments FILE``: people and departments from CSV files."""
+"""``helpdesk import users|departments FILE``: people and departments from CSV or Excel files."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ from web.cli_base import CliState, pass_state
 
 _encoding_option = click.option(
     "--encoding", type=click.Choice(list(ENCODINGS)), default="auto", show_default=True,
-    help="The file's encoding: detected from its bytes (UTF-8 with or without BOM, UTF-16, "
-         "else GBK), or as given (gbk: a CSV saved by Excel on Chinese Windows).")
+    help="A CSV file's encoding: detected from its bytes (UTF-8 with or without BOM, UTF-16, "
+         "else GBK), or as given (gbk: a CSV saved by Excel on Chinese Windows). Excel files "
+         "(.xlsx) need none.")
 
 report_option = click.option(
     "--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
@@ -41,7 +42,8 @@ def write_rejected_report(file: Path, table: CsvTable, report: ImportReport,
 
 @click.group("import")
 def import_group() -> None:
-    """Import people and departments from CSV files (as Excel or the HR system saves them)."""
+    """Import people and departments from CSV or Excel (.xlsx) files, as Excel or the HR
+    system saves them."""
 
 
 def _print_report(report: ImportReport) -> None:

@@ -1,19 +1,17 @@
-"""Reading the CSV files people make with Excel: the encoding, the delimiter, and headers.
+"""Reading the CSV files people make with Excel: the encoding, headers, and what a read file is.
 
 Excel saves "CSV UTF-8" with a byte-order mark, plain "CSV" in the Windows code page (GBK on
 Chinese Windows), and "Unicode text" as UTF-16 with tabs. :func:`decode` detects these (or
-takes the encoding the user chose); :func:`read_csv` finds the delimiter from the header line
-and maps each header, in English or Chinese, to the field it stands for.
+takes the encoding the user chose); :func:`normalise_header` lets a header in English or
+Chinese, typed any way, name its field. :func:`hdcore.tabular.read_records` reads a CSV or
+Excel file into a :class:`CsvTable` with them.
 """
 
 from __future__ import annotations
 
 import codecs
-import csv
-import io
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from hdcore.errors import ValidationFailed
@@ -103,60 +101,3 @@ def _undecodable(name: str, data: bytes, exc: UnicodeDecodeError) -> ValidationF
     return ValidationFailed({"file": [str(_(
         "The file cannot be read as %(enc)s (line %(line)d). Save it again as CSV, or choose "
         "another encoding.")) % {"enc": name, "line": _line_of(data, exc.start)}]})
-
-
-def _delimiter(first_line: str) -> str:
-    """The delimiter the header line uses most: comma, semicolon or tab."""
-    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
-
-def read_csv(data: bytes, aliases: Mapping[str, Sequence[str]], *,
-             encoding: str = "auto") -> CsvTable:
-    """Decode and parse a CSV file whose first non-empty line is the header.
-
-    ``aliases`` maps each field to the headers that mean it (compared with
-    :func:`normalise_header`). Blank lines are skipped; each row keeps the line it starts on.
-    """
-    text, used = decode(data, encoding)
-    lines = text.splitlines()
-    first = next((ln for ln in lines if ln.strip()), "")
-    if not first:
-        raise ValidationFailed({"file": [str(_("The file is empty."))]})
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first))
-    lookup = {normalise_header(a): name for name, names in aliases.items() for a in names}
-    headers: list[str] | None = None
-    table = CsvTable(encoding=used, headers=[], columns={})
-    index: dict[int, str] = {}
-    last_line = 0
-    try:
-        for cells in reader:
-            start, last_line = last_line + 1, reader.line_num
-            if not any(c.strip() for c in cells):
-                continue
-            if headers is None:
-                headers = [c.strip() for c in cells]
-                table.headers = headers
-                for i, header in enumerate(headers):
-                    name = lookup.get(normalise_header(header))
-                    if name is None or name in table.columns:
-                        if header:
-                            table.ignored.append(header)
-                        continue
-                    table.columns[name] = header
-                    index[i] = name
-                continue
-            if len(table.rows) >= MAX_ROWS:
-                raise ValidationFailed({"file": [str(_(
-                    "At most %(n)d rows per file; split it.")) % {"n": MAX_ROWS}]})
-            # Runs of white space (a line break typed into a cell) become one space.
-            values = {name: (" ".join(cells[i].split()) if i < len(cells) else "")
-                      for i, name in index.items()}
-            extra = sum(1 for c in cells[len(headers):] if c.strip())
-            table.rows.append(CsvRow(line=start, values=values, extra=extra))
-    except csv.Error as exc:
-        raise ValidationFailed({"file": [str(_("The file is not valid CSV near line %(line)d: "
-                                               "%(error)s")) % {"line": last_line + 1,
-                                                               "error": str(exc)}]}) from None
-    return table

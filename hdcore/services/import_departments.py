@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from hdcore.errors import ValidationFailed
 from hdcore.i18n import _
 from hdcore.models import Department, User
-from hdcore.services.csv_input import CsvRow, CsvTable, read_csv
+from hdcore.services.csv_input import CsvRow, CsvTable
 from hdcore.services.directory import KEEP
 from hdcore.services.imports import (
     CLEAR,
@@ -25,6 +25,7 @@ from hdcore.services.imports import (
 )
 from hdcore.services.organisation import create_department, update_department
 from hdcore.services.resources import require_resource_manager
+from hdcore.tabular import read_records
 
 DEPARTMENT_COLUMNS: dict[str, tuple[str, ...]] = {
     "code": ("code", "department code", "dept code", "部门代码", "部门编码", "部门编号", "代码",
@@ -37,7 +38,7 @@ DEPARTMENT_COLUMNS: dict[str, tuple[str, ...]] = {
 
 def read_departments(data: bytes, encoding: str = "auto") -> CsvTable:
     """Read a departments file; refused without a code column."""
-    table = read_csv(data, DEPARTMENT_COLUMNS, encoding=encoding)
+    table = read_records(data, DEPARTMENT_COLUMNS, encoding=encoding)
     if "code" not in table.columns:
         raise ValidationFailed({"file": [str(_("The file needs a column of department codes "
                                                "(like “code” or “部门代码”)."))]})

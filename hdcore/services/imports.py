@@ -42,7 +42,7 @@ from hdcore.models import (
     UserSkill,
 )
 from hdcore.services.base import service
-from hdcore.services.csv_input import CsvRow, CsvTable, normalise_header, read_csv
+from hdcore.services.csv_input import CsvRow, CsvTable, normalise_header
 from hdcore.services.directory import KEEP, USERNAME_RE, create_user, update_user
 from hdcore.services.organisation import create_department
 from hdcore.services.resources import (
@@ -51,6 +51,7 @@ from hdcore.services.resources import (
     set_capacity,
     set_skills,
 )
+from hdcore.tabular import read_records
 
 BATCH_SIZE = 100
 #: A cell holding only this clears the value in an update.
@@ -193,7 +194,7 @@ def _run(session: Session, actor: User | None, table: CsvTable, kind: str,
 def read_users(data: bytes, encoding: str = "auto") -> CsvTable:
     """Read a users file; refused when it has neither a user name nor an employee number
     column, or no name column."""
-    table = read_csv(data, USER_COLUMNS, encoding=encoding)
+    table = read_records(data, USER_COLUMNS, encoding=encoding)
     problems = []
     if "username" not in table.columns and "employee_no" not in table.columns:
         problems.append(str(_("The file needs a column of user names or of employee numbers "

@@ -14,7 +14,7 @@ from hdcore import services as svc
 from hdcore.models import RoutingRule, Skill, StaffCapacity
 from hdcore.queries.resources import capacities, leaves_of, skill_levels
 from hdcore.routing import rules_of, setting_of
-from hdcore.tabular import read_grid
+from hdcore.tabular import read_grid, write_xlsx
 
 ERP_DETAILS = {"request_type": "question", "module": "INV", "environment": "production",
                "business_impact": "one_user"}
@@ -173,7 +173,26 @@ def test_uploading_a_gbk_file_imports_good_rows_and_reports_the_bad(browser, peo
 
     resp = admin.post("/admin/users/import", {"kind": "users"},
                       content_type="multipart/form-data")
-    assert resp.status_code == 400 and "Choose the CSV file to import." in text(resp)
+    assert resp.status_code == 400 and "Choose the file to import." in text(resp)
+
+
+def test_an_hr_export_in_excel_imports_as_a_csv_file_does(browser, people, session):
+    admin = browser("admin")
+    workbook = write_xlsx(["工号", "姓名", "部门代码", "部门名称", "邮箱"], [
+        ["E5001", "周芷若", "HR", "人力资源部", "zhou@example.com"],
+        ["E5002", "", "HR", "", "zhao@example.com"]])
+
+    resp = admin.post("/admin/users/import", {
+        "kind": "users", "encoding": "auto", "file": (io.BytesIO(workbook), "花名册.xlsx")},
+        content_type="multipart/form-data")
+
+    html = text(resp)
+    assert resp.status_code == 200 and "format: Excel" in html
+    rejected = re.search(r'<table class="table compact rejected-rows">.*?</table>', html, re.S)
+    assert rejected and ">3<" in rejected.group(0) and "姓名" in rejected.group(0)
+    fresh(session)
+    new = session.scalar(select(User).where(User.employee_no == "E5001"))
+    assert new.full_name == "周芷若" and new.department.name == "人力资源部"
 
 
 def test_rules_are_built_from_the_categorys_fields(browser, people, session):

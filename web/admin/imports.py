@@ -1,4 +1,4 @@
-"""Importing accounts and departments from a CSV file: the upload form and the report."""
+"""Importing accounts and departments from a CSV or Excel file: the upload form and the report."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def import_users() -> tuple[str, int]:
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         return _page(values, form_failed(ValidationFailed(
-            {"file": [_("Choose the CSV file to import.")]})), status=400)
+            {"file": [_("Choose the file to import.")]})), status=400)
     read, run = KINDS[values["kind"]]
     try:
         table = read(upload.read(), values["encoding"])

@@ -76,14 +76,15 @@ def catalog(package: str) -> Catalog:
 
 
 @cache
-def extracted(package: str) -> dict[str | tuple[str, ...], list[str]]:
-    """The strings marked in the package's sources, each with where it is marked."""
-    found: dict[str | tuple[str, ...], list[str]] = {}
-    for filename, lineno, message, _comments, _context in extract_from_dir(
+def extracted(package: str) -> dict[tuple[str | tuple[str, ...], str | None], list[str]]:
+    """The strings marked in the package's sources, with their context (``pgettext``'s, or
+    None), each with where it is marked."""
+    found: dict[tuple[str | tuple[str, ...], str | None], list[str]] = {}
+    for filename, lineno, message, _comments, context in extract_from_dir(
         ROOT / package, METHOD_MAP, OPTIONS_MAP, KEYWORDS
     ):
         key = message if isinstance(message, str) else tuple(message)
-        found.setdefault(key, []).append(f"{package}/{filename}:{lineno}")
+        found.setdefault((key, context), []).append(f"{package}/{filename}:{lineno}")
     return found
 
 
@@ -122,12 +123,12 @@ def test_every_marked_string_is_translated(package: str) -> None:
     """A string marked in the sources without a Chinese translation shows up in English."""
     cat = catalog(package)
     missing = []
-    for key, where in sorted(extracted(package).items(), key=lambda kv: kv[1][0]):
-        msg = cat.get(key)
+    for (key, context), where in sorted(extracted(package).items(), key=lambda kv: kv[1][0]):
+        msg = cat.get(key, context=context)
         strings = [] if msg is None else (
             [msg.string] if isinstance(msg.string, str) else list(msg.string))
         if not strings or not all(s.strip() for s in strings):
-            missing.append(f"{where[0]}: {key!r}")
+            missing.append(f"{where[0]}: {key!r}" + (f" ({context})" if context else ""))
     assert not missing, (
         f"{len(missing)} string(s) of {package} have no translation in {catalog_path(package)}; "
         "run scripts/translations and translate them:\n" + "\n".join(missing))
@@ -196,7 +197,7 @@ def test_every_marshmallow_message_is_marked() -> None:
     """A message a new marshmallow release adds must join ``MESSAGES`` (and be translated)."""
     marked = {m.msgid for m in MESSAGES}
     assert installed_messages() - marked == set()
-    assert marked <= {text_of(k) for k in extracted("hdcore")}
+    assert marked <= {text_of(k) for k, _context in extracted("hdcore")}
 
 
 class Sample(Schema):

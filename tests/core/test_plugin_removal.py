@@ -15,23 +15,12 @@ from hdcore import services as svc
 from hdcore.models import Base, User
 from hdcore.plugin_removal import drop_plugin_tables, plugin_tables
 from tests.core.sample_plugin import LoanPlugin
-from tests.core.test_migrations import add_people, make_desk
+from tests.core.test_migrations import KioskPlugin, add_people, make_desk
 from web.cli import main
 
 
-class KioskPlugin(LoanPlugin):
-    """The loan desk again, named "kiosk", with a table of its own in a folder the test picks."""
-
-    name = "kiosk"
-    title = "Kiosk"
-
-    def __init__(self, migrations: Path) -> None:
-        self._migrations = migrations
-
-    @property
-    def migrations_dir(self) -> Path | None:
-        """The test's folder."""
-        return self._migrations
+class KioskLoans(KioskPlugin, LoanPlugin):
+    """The loan desk's category and workflow under the kiosk's name, with the kiosk's table."""
 
 
 class BoardPlugin(HelpdeskPlugin):
@@ -65,7 +54,7 @@ def desk(database_url: str, plugins: list[object], tmp_path: Path,
     """A desk whose database has the kiosk's branch applied and two visits in its table."""
     folder = tmp_path / "kiosk_migrations"
     folder.mkdir()
-    hd = make_desk(database_url, [*others(plugins), KioskPlugin(folder), BoardPlugin()], tmp_path)
+    hd = make_desk(database_url, [*others(plugins), KioskLoans(folder), BoardPlugin()], tmp_path)
     migrate.upgrade(hd)
     migrate.revision(hd, "Kiosk visits", plugin="kiosk")
     migrate.upgrade(hd)

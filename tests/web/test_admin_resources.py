@@ -15,6 +15,7 @@ from hdcore.models import RoutingRule, Skill, StaffCapacity
 from hdcore.queries.resources import capacities, leaves_of, skill_levels
 from hdcore.routing import rules_of, setting_of
 from hdcore.tabular import read_grid, write_xlsx
+from web.testing import Browser
 
 ERP_DETAILS = {"request_type": "question", "module": "INV", "environment": "production",
                "business_impact": "one_user"}
@@ -139,6 +140,17 @@ def test_skills_are_added_renamed_and_kept_while_rules_ask_for_them(browser, peo
     assert session.get(Skill, skill.id) is not None
 
 
+def import_people(admin: Browser, data: bytes, filename: str) -> tuple[str, str]:
+    """Upload a people file on the import page: the page, and its table of rejected rows."""
+    resp = admin.post("/admin/users/import", {
+        "kind": "users", "encoding": "auto", "file": (io.BytesIO(data), filename)},
+        content_type="multipart/form-data")
+    html = text(resp)
+    assert resp.status_code == 200, html
+    rejected = re.search(r'<table class="table compact rejected-rows">.*?</table>', html, re.S)
+    return html, rejected.group(0) if rejected else ""
+
+
 def test_uploading_a_gbk_file_imports_good_rows_and_reports_the_bad(browser, people, session):
     admin = browser("admin")
     assert 'action="/admin/users/import"' in text(admin.get("/admin/users"))
@@ -146,15 +158,10 @@ def test_uploading_a_gbk_file_imports_good_rows_and_reports_the_bad(browser, peo
             "E3001,钱多多,PROD,生产部,qian@example.com\n"
             "E3002,,FIN,,bad-address\n").encode("gbk")
 
-    resp = admin.post("/admin/users/import", {
-        "kind": "users", "encoding": "auto", "file": (io.BytesIO(data), "员工.csv")},
-        content_type="multipart/form-data")
+    html, rejected = import_people(admin, data, "员工.csv")
 
-    html = text(resp)
-    assert resp.status_code == 200 and "encoding: gbk" in html
-    rejected = re.search(r'<table class="table compact rejected-rows">.*?</table>', html, re.S)
-    assert rejected and ">3<" in rejected.group(0)
-    assert "姓名" in rejected.group(0) and "邮箱" in rejected.group(0)
+    assert "encoding: gbk" in html
+    assert ">3<" in rejected and "姓名" in rejected and "邮箱" in rejected
     # the rejected row comes back as a file to correct: its cells as read, and why
     carried = html_lib.unescape(re.search(r'name="rejected" value="([^"]+)"', html).group(1))
     download = admin.post("/admin/users/import/rejected.csv", {"rejected": carried},
@@ -182,14 +189,9 @@ def test_an_hr_export_in_excel_imports_as_a_csv_file_does(browser, people, sessi
         ["E5001", "周芷若", "HR", "人力资源部", "zhou@example.com"],
         ["E5002", "", "HR", "", "zhao@example.com"]])
 
-    resp = admin.post("/admin/users/import", {
-        "kind": "users", "encoding": "auto", "file": (io.BytesIO(workbook), "花名册.xlsx")},
-        content_type="multipart/form-data")
+    html, rejected = import_people(admin, workbook, "花名册.xlsx")
 
-    html = text(resp)
-    assert resp.status_code == 200 and "format: Excel" in html
-    rejected = re.search(r'<table class="table compact rejected-rows">.*?</table>', html, re.S)
-    assert rejected and ">3<" in rejected.group(0) and "姓名" in rejected.group(0)
+    assert "format: Excel" in html and ">3<" in rejected and "姓名" in rejected
     fresh(session)
     new = session.scalar(select(User).where(User.employee_no == "E5001"))
     assert new.full_name == "周芷若" and new.department.name == "人力资源部"

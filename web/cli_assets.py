@@ -17,15 +17,16 @@ from hdcore.services.assets_io import (
     read_assets,
     read_readings,
 )
-from hdcore.services.csv_input import ENCODINGS, CsvTable
+from hdcore.services.csv_input import CsvTable
 from hdcore.services.imports import ImportReport
 from web.cli_base import CliState, pass_state
-from web.cli_import import report_option, write_rejected_report
+from web.cli_tabular import (
+    encoding_option,
+    print_rejected,
+    report_option,
+    write_rejected_report,
+)
 
-_encoding_option = click.option(
-    "--encoding", type=click.Choice(list(ENCODINGS)), default="auto", show_default=True,
-    help="A CSV file's encoding: detected from its bytes (UTF-8 with or without BOM, UTF-16, "
-         "else GBK), or as given. Excel files (.xlsx) need none.")
 _user_option = click.option(
     "--as", "username", metavar="USER",
     help="The account the changes are recorded under (a technician, the lead or an "
@@ -57,15 +58,7 @@ def _print_report(report: ImportReport) -> None:
     if report.ignored_columns:
         click.echo("Columns ignored (not understood): " + ", ".join(report.ignored_columns)
                    + ".")
-    if not report.rejected:
-        return
-    click.echo(f"{len(report.rejected)} row(s) rejected; nothing of them was written:", err=True)
-    for row in report.rejected:
-        key = f" ({row.key})" if row.key else ""
-        click.echo(f"  row {row.line}{key}:", err=True)
-        for column, reasons in row.errors.items():
-            where = "row" if column == "_row" else column
-            click.echo(f"    {where}: {' '.join(reasons)}", err=True)
+    print_rejected(report, "row")
 
 
 def _run(ctx: click.Context, state: CliState, file: Path, encoding: str, username: str | None,
@@ -99,7 +92,7 @@ def assets_group() -> None:
 
 @assets_group.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@_encoding_option
+@encoding_option
 @_user_option
 @report_option
 @pass_state
@@ -150,7 +143,7 @@ def counters_group() -> None:
 
 @counters_group.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@_encoding_option
+@encoding_option
 @_user_option
 @report_option
 @pass_state
